@@ -1,0 +1,36 @@
+# The two commands a newcomer needs are `make run` and `make test`; both set up first.
+
+# The first of these that runs and is Python >= 3.12 (pyenv shims may exist but not run).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint check-python
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "error: Python 3.12 or newer is needed (tried python3.13, python3.12, python3)." >&2; \
+		echo "       Install Python 3.13 (see .python-version) and run make again." >&2; exit 1; fi
+
+$(STAMP): pyproject.toml | check-python
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+# Idempotent: venv, dependencies, database tables, static files.
+setup: $(STAMP)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput --verbosity 0
+	DJANGO_DEBUG=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+run: setup
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: setup lint
+	DJANGO_DEBUG=1 $(BIN)/python manage.py check_rules --coverage
+	$(BIN)/python -m pytest

@@ -1,0 +1,193 @@
+"""The rule book as frozen dataclasses: what the loader builds and the evaluator reads.
+
+Every object that a person may want to find in a rule file carries its
+`location` ("rules/database.yaml:42") so results and checks can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+AVAILABLE = "available"
+STABLE = "stable"
+DEPRECATED = "deprecated"
+
+
+# Conditions --------------------------------------------------------------
+# `equals` and `one-of` both become Match: `equals: {q: c}` is a match
+# against one choice. The YAML's spelling is kept for describing it back.
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    question: str
+    choices: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    part: Condition
+
+
+type Condition = Match | AllOf | AnyOf | Not
+
+
+def condition_questions(condition: Condition) -> tuple[str, ...]:
+    """The questions a condition reads, in first-mention order."""
+    match condition:
+        case Match(question=question):
+            return (question,)
+        case Not(part=part):
+            return condition_questions(part)
+        case AllOf(parts=parts) | AnyOf(parts=parts):
+            seen: dict[str, None] = {}
+            for part in parts:
+                seen.update(dict.fromkeys(condition_questions(part)))
+            return tuple(seen)
+    raise TypeError(condition)
+
+
+# The rule book ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: str
+    label: str
+    help: str
+    unsure: bool = False
+    status: str = STABLE
+    replaced_by: str | None = None
+    location: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    text: str
+    help: str
+    choices: tuple[Choice, ...]
+    ask_if: Condition | None = None
+    status: str = STABLE
+    replaced_by: str | None = None
+    location: str = ""
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+    @property
+    def offered_choices(self) -> tuple[Choice, ...]:
+        return tuple(c for c in self.choices if c.status == STABLE)
+
+
+@dataclass(frozen=True, slots=True)
+class Lifecycle:
+    status: str = AVAILABLE
+    date: str | None = None
+    successor: str | None = None
+    note: str = ""
+    source: str = ""
+    location: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    id: str
+    name: str
+    summary: str
+    docs: str
+    cost: str
+    verified: str
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    location: str = ""
+
+    @property
+    def available(self) -> bool:
+        return self.lifecycle.status == AVAILABLE
+
+
+Effect = Literal["favour", "disfavour", "rule-out"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    title: str
+    when: Condition
+    because: str
+    source: str
+    favour: tuple[tuple[str, int], ...] = ()
+    disfavour: tuple[tuple[str, int], ...] = ()
+    rule_out: tuple[str, ...] = ()
+    notes: tuple[str, str] | None = None  # (date, heading) in the study notes
+    status: str = STABLE
+    replaced_by: str | None = None
+    location: str = ""
+
+    @property
+    def candidates(self) -> tuple[str, ...]:
+        """Every candidate the rule moves, in the order it names them."""
+        return tuple(c for c, _ in self.favour) + tuple(c for c, _ in self.disfavour) + self.rule_out
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    id: str
+    answers: tuple[tuple[str, str], ...]
+    top: str
+    ruled_out: tuple[str, ...] = ()
+    fires: tuple[str, ...] = ()
+    does_not_fire: tuple[str, ...] = ()
+    todo: str | None = None
+    location: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    id: str
+    area: str
+    title: str
+    summary: str
+    questions: tuple[Question, ...]
+    candidates: tuple[Candidate, ...]
+    rules: tuple[Rule, ...]
+    examples: tuple[Example, ...]
+    location: str = ""
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def candidate(self, candidate_id: str) -> Candidate | None:
+        return next((c for c in self.candidates if c.id == candidate_id), None)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    @property
+    def asked_questions(self) -> tuple[Question, ...]:
+        """The questions still asked (deprecated ones stay declared for old links)."""
+        return tuple(q for q in self.questions if q.status == STABLE)
+
+    @property
+    def active_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.status == STABLE)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleBook:
+    domains: tuple[Domain, ...]
+    version: str  # first 12 hex digits of SHA-256 over (path, contents) of the rule files
+
+    def domain(self, domain_id: str) -> Domain | None:
+        return next((d for d in self.domains if d.id == domain_id), None)
