@@ -112,4 +112,5 @@ def _problem(error: jsonschema.ValidationError, document: YamlDocument, display_
                 "a condition is one of equals, one-of, all, any, not: wrap several in `all:` or `any:`",
             )
         case _:
-            return Problem(display_path, line, f"{where}: {error.message}", schema.get("description", ""))
+            fix = schema.get("description") or "see this key's description in rules/rules.schema.json"
+            return Problem(display_path, line, f"{where.rstrip(',')}: {error.message}", fix)

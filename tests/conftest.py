@@ -1,0 +1,129 @@
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from advisor.engine import RuleBook, rulebook_load
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A small but complete domain: two questions (one behind ask_if), three
+# candidates (one retired), rules of every effect and two examples. Tests
+# break one thing in it at a time.
+TINY = """\
+# yaml-language-server: $schema=../rules/rules.schema.json
+domain:
+  id: tiny
+  area: database
+  title: Which tiny store?
+  summary: A small domain for the tests of the engine.
+questions:
+  - id: shape
+    text: What does the data look like?
+    help: Tables or items fetched by key.
+    choices:
+      - {id: tables, label: Tables}
+      - {id: items, label: Items}
+      - {id: not_sure, label: Not sure, unsure: true}
+  - id: engine
+    text: Which engine does it need?
+    help: The database software your code talks to.
+    ask_if:
+      equals: {shape: tables}
+    choices:
+      - {id: open, label: Open source}
+      - {id: oracle, label: Oracle}
+      - {id: not_sure, label: Not sure, unsure: true}
+candidates:
+  - id: rel
+    name: Relational store
+    summary: A relational store for the tests.
+    docs: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Welcome.html
+    cost: Per instance-hour and per GB-month.
+    verified: 2026-11-26
+  - id: kv
+    name: Key-value store
+    summary: A key-value store for the tests.
+    docs: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Introduction.html
+    cost: Per request and per GB-month.
+    verified: 2026-11-26
+  - id: old
+    name: Old store
+    summary: A retired store for the tests.
+    docs: https://docs.aws.amazon.com/qldb/latest/developerguide/what-is.html
+    cost: No longer offered at all.
+    verified: 2026-11-26
+    lifecycle:
+      status: end-of-support
+      date: 2025-07-31
+      successor: rel
+      note: Move to the relational store.
+      source: https://docs.aws.amazon.com/qldb/latest/developerguide/document-history.html
+rules:
+  - id: tables-relational
+    title: Tables suit the relational store
+    when:
+      equals: {shape: tables}
+    favour: {rel: 3}
+    because: Tables with joins are what a relational store is built for.
+    source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Welcome.html
+  - id: items-kv
+    title: Items suit the key-value store
+    when:
+      equals: {shape: items}
+    favour: {kv: 3}
+    disfavour: {rel: 1}
+    because: Items fetched by key need no joins and scale out easily.
+    source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Introduction.html
+  - id: oracle-not-kv
+    title: Oracle code cannot move to the key-value store
+    when:
+      all:
+        - equals: {shape: tables}
+        - not: {equals: {engine: open}}
+        - any:
+            - equals: {engine: oracle}
+    rule_out: [kv]
+    because: Oracle code depends on SQL features a key-value store lacks.
+    source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Welcome.html
+examples:
+  # Tables on Oracle.
+  - id: oracle-tables
+    answers: {shape: tables, engine: oracle}
+    expect:
+      top: rel
+      ruled_out: [kv, old]
+      fires: [tables-relational, oracle-not-kv]
+  # Items by key.
+  - id: items
+    answers: {shape: items}
+    expect:
+      top: kv
+      does_not_fire: [tables-relational]
+"""
+
+
+def write_rules(folder: Path, files: dict[str, str]) -> Path:
+    """Write rule files (name → text) into `folder`/rules and return that folder."""
+    rules = folder / "rules"
+    rules.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = rules / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return rules
+
+
+@pytest.fixture
+def tiny_dir(tmp_path: Path) -> Path:
+    return write_rules(tmp_path, {"tiny.yaml": TINY})
+
+
+@pytest.fixture
+def tiny(tiny_dir: Path) -> RuleBook:
+    return rulebook_load(tiny_dir)
+
+
+@pytest.fixture(scope="session")
+def shipped() -> RuleBook:
+    return rulebook_load(ROOT / "rules", display_root=ROOT)

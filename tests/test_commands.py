@@ -1,0 +1,116 @@
+"""check_rules and recommend, as a rule author and a user run them."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from .conftest import ROOT, TINY, write_rules
+
+
+def run(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_DEBUG": "1", **(env or {})},
+        check=False,
+    )
+
+
+def test_check_rules_is_clean_on_the_shipped_rules(capsys):
+    call_command("check_rules", "--coverage")
+    out = capsys.readouterr().out
+    assert "database: rules exercised by examples" in out
+    assert out.splitlines()[-1].startswith("ok: ")
+
+
+def test_check_rules_reports_every_problem_and_exits_1(tmp_path, capsys):
+    text = TINY.replace("favour: {rel: 3}", "favour: {rel: 9}").replace("equals: {shape: items}", "equals: {shape: itemz}")
+    rules = write_rules(tmp_path, {"tiny.yaml": text, "empty.yaml": ""})
+    with pytest.raises(SystemExit) as caught:
+        call_command("check_rules", str(rules))
+    assert caught.value.code == 1
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert len(lines) == 2, lines  # the schema problem stops that file before its references are read
+    assert lines[0].endswith(
+        "rules/empty.yaml:1: file is empty — start it with the schema line and a `domain:` block (see rules/README.md)"
+    )
+    assert ":54: rule 'tables-relational', `favour.rel`: 9 is greater than the maximum of 5" in lines[1]
+    assert "2 problems found" in captured.err
+
+
+def test_check_rules_runs_the_deeper_checks(tmp_path, capsys):
+    rules = write_rules(tmp_path, {"tiny.yaml": TINY.replace("      top: kv\n", "      top: rel\n")})
+    with pytest.raises(SystemExit) as caught:
+        call_command("check_rules", str(rules))
+    assert caught.value.code == 1
+    assert "example 'items': expected 'rel' on top, got 'kv'" in capsys.readouterr().out
+
+
+def test_recommend_prints_an_explained_ranking(capsys):
+    call_command("recommend", "database", "purpose=app", "data_shape=tables", "engine=commercial", "scale=steady", "audit=no")
+    out = capsys.readouterr().out
+    assert " 1. Amazon RDS [rds] score 7" in out
+    assert "+3 commercial-engine-needs-rds (because engine=commercial; rules/database.yaml:" in out
+    assert "Ruled out:\n  - Amazon Aurora [aurora]" in out
+    assert "Amazon Quantum Ledger Database (QLDB) reached end of support on 2025-07-31; use Amazon Aurora instead." in " ".join(out.split())
+
+
+def test_recommend_says_what_is_left_to_answer(capsys):
+    call_command("recommend", "database", "purpose=app")
+    out = capsys.readouterr().out
+    assert "Not complete. Next question: data_shape={tables, key_value, documents, graph, time_series, not_sure}" in out
+    assert "Standing so far:" in out
+
+
+def test_recommend_json_is_the_api_document(capsys):
+    call_command("recommend", "database", "purpose=analytics", "--json")
+    document = json.loads(capsys.readouterr().out)
+    assert document["complete"] is True
+    assert document["recommendations"][0]["id"] == "redshift"
+    assert {c["id"] for c in document["ruled_out"]} >= {"qldb", "elasticache"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nowhere"], "recommend: unknown domain 'nowhere'; domains: "),
+        (["database", "purpose"], "recommend: 'purpose' is not question=choice"),
+        (["database", "purpose=app", "purpose=cache"], "recommend: question 'purpose' is answered twice"),
+        (["database", "colour=red"], "recommend: 'colour' is not a question of database"),
+        (["database", "purpose=blob"], "recommend: 'blob' is not an answer to 'purpose'; the answers are: app, analytics, cache, not_sure"),
+        (["database", "--frobnicate"], "recommend: unrecognized arguments: --frobnicate"),
+        ([], "recommend: the following arguments are required: domain"),
+    ],
+)
+def test_recommend_bad_arguments_exit_2_with_one_line(args, message):
+    result = run("recommend", *args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(message), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_start_up_refuses_an_invalid_rule_book(tmp_path):
+    rules = write_rules(tmp_path, {"tiny.yaml": TINY.replace("favour: {kv: 3}", "favour: {kvv: 3}"), "list.yaml": "- a\n"})
+    result = run("check", env={"ADVISOR_RULES_DIR": str(rules)})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    problems = [line for line in result.stderr.splitlines() if ".yaml:" in line]
+    assert problems[0].startswith(f"{rules}/list.yaml:1: the file holds a list, not a mapping")
+    assert "tiny.yaml:" in problems[1]
+    assert "rule 'items-kv' names unknown candidate 'kvv'" in problems[1]
+    assert result.stderr.strip().endswith("is invalid: fix the problems above.")
+
+
+def test_start_up_accepts_another_valid_rule_book(tmp_path):
+    rules = write_rules(tmp_path, {"tiny.yaml": TINY})
+    result = run("recommend", "tiny", "shape=items", env={"ADVISOR_RULES_DIR": str(rules)})
+    assert result.returncode == 0, result.stderr
+    assert " 1. Key-value store [kv] score 3" in result.stdout

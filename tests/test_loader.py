@@ -1,0 +1,305 @@
+"""A broken rule book is the rule author's common case: each kind gets its own path:line message."""
+
+from pathlib import Path
+
+import pytest
+
+from advisor.engine import RuleBookError, rulebook_load
+from advisor.engine.yamlfile import MAX_FILE_BYTES
+
+from .conftest import TINY, write_rules
+
+
+def problems(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    rules = write_rules(tmp_path, files)
+    with pytest.raises(RuleBookError) as caught:
+        rulebook_load(rules)
+    return [str(p) for p in caught.value.problems]
+
+
+def line_of(text: str, snippet: str, nth: int = 1) -> int:
+    """1-based line of the nth line containing `snippet`."""
+    hits = [i for i, line in enumerate(text.splitlines(), 1) if snippet in line]
+    return hits[nth - 1]
+
+
+def broken(old: str, new: str, count: int = 1) -> str:
+    assert old in TINY, old
+    return TINY.replace(old, new, count)
+
+
+def test_tiny_book_loads(tiny):
+    domain = tiny.domain("tiny")
+    assert [q.id for q in domain.questions] == ["shape", "engine"]
+    assert domain.rule("items-kv").location == f"rules/tiny.yaml:{line_of(TINY, 'id: items-kv')}"
+    assert len(tiny.version) == 12
+
+
+# (name, file text, expected start of the one problem: "path:line: message")
+CASES = [
+    ("syntax error", broken("  title: Which tiny store?", "  title: [Which tiny store?"), "rules/tiny.yaml:{}: YAML syntax error"),
+    ("empty file", "", "rules/tiny.yaml:1: file is empty"),
+    ("only a comment", "# nothing here\n", "rules/tiny.yaml:1: file is empty"),
+    ("top-level list", "- id: tiny\n- id: other\n", "rules/tiny.yaml:1: the file holds a list, not a mapping"),
+    ("top-level scalar", "just words\n", "rules/tiny.yaml:1: the file holds a single value, not a mapping"),
+    ("second document", TINY + "---\ndomain: {}\n", "rules/tiny.yaml:{}: a second YAML document"),
+    (
+        "wrong type",
+        broken("    favour: {rel: 3}", "    favour: {rel: lots}"),
+        "rules/tiny.yaml:{}: rule 'tables-relational', `favour.rel`, has the wrong type",
+    ),
+    (
+        "weight out of range",
+        broken("    favour: {rel: 3}", "    favour: {rel: 9}"),
+        "rules/tiny.yaml:{}: rule 'tables-relational', `favour.rel`: 9 is greater than the maximum of 5",
+    ),
+    (
+        "missing because",
+        broken("    because: Tables with joins are what a relational store is built for.\n", ""),
+        "rules/tiny.yaml:{}: rule 'tables-relational' is missing `because`",
+    ),
+    (
+        "unknown key",
+        broken("    title: Tables suit the relational store", "    title: Tables suit the relational store\n    wieght: 3"),
+        "rules/tiny.yaml:{}: rule 'tables-relational' has unknown key `wieght`",
+    ),
+    (
+        "bad id",
+        broken("  - id: items-kv", "  - id: Items_KV"),
+        "rules/tiny.yaml:{}: rule 'Items_KV', `id`, is 'Items_KV', which is not valid here",
+    ),
+    (
+        "bad source",
+        broken(
+            "    source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Introduction.html",
+            "    source: https://example.com/blog",
+        ),
+        "rules/tiny.yaml:{}: rule 'items-kv', `source`, is 'https://example.com/blog'",
+    ),
+    (
+        "bad date",
+        broken("    verified: 2026-11-26", "    verified: 26/11/2026"),
+        "rules/tiny.yaml:{}: candidate 'rel', `verified`, is '26/11/2026'",
+    ),
+    (
+        "two tests in one condition",
+        broken("      equals: {shape: items}", "      equals: {shape: items}\n      one-of: {engine: [open]}"),
+        "rules/tiny.yaml:{}: rule 'items-kv', `when`, must hold exactly one test",
+    ),
+    (
+        "unknown question",
+        broken("      equals: {shape: items}", "      equals: {shap: items}"),
+        "rules/tiny.yaml:{}: rule 'items-kv' reads unknown question 'shap'",
+    ),
+    (
+        "unknown choice",
+        broken("      equals: {shape: items}", "      equals: {shape: itemz}"),
+        "rules/tiny.yaml:{}: rule 'items-kv' tests unknown choice 'itemz' of question 'shape'",
+    ),
+    (
+        "unknown candidate",
+        broken("    favour: {kv: 3}", "    favour: {kvv: 3}"),
+        "rules/tiny.yaml:{}: rule 'items-kv' names unknown candidate 'kvv'",
+    ),
+    (
+        "testing not sure",
+        broken("      equals: {shape: items}", "      equals: {shape: not_sure}"),
+        "rules/tiny.yaml:{}: rule 'items-kv' tests for 'not_sure', the \"not sure\" answer",
+    ),
+    (
+        "favouring a retired service",
+        broken("    favour: {kv: 3}", "    favour: {kv: 3, old: 1}"),
+        "rules/tiny.yaml:{}: rule 'items-kv' favours 'old', which is end-of-support",
+    ),
+    (
+        "duplicate rule id",
+        broken("  - id: items-kv", "  - id: tables-relational"),
+        "rules/tiny.yaml:{}: duplicate rule id 'tables-relational'",
+    ),
+    (
+        "duplicate choice id",
+        broken("      - {id: items, label: Items}", "      - {id: tables, label: Items}"),
+        "rules/tiny.yaml:{}: duplicate choice (in question 'shape') id 'tables'",
+    ),
+    (
+        "duplicate key",
+        broken("  title: Which tiny store?", "  title: Which tiny store?\n  title: Again?"),
+        "rules/tiny.yaml:{}: duplicate key 'title'",
+    ),
+    (
+        "ask_if reads a later question",
+        broken("      equals: {shape: tables}\n    choices", "      equals: {engine: open}\n    choices"),
+        "rules/tiny.yaml:{}: question 'engine' ask_if reads unknown question 'engine'",
+    ),
+    (
+        "unknown successor",
+        broken("      successor: rel", "      successor: nothing"),
+        "rules/tiny.yaml:{}: candidate 'old' names unknown successor 'nothing'",
+    ),
+    (
+        "retired without date",
+        broken("      date: 2025-07-31\n", ""),
+        "rules/tiny.yaml:{}: candidate 'old' is end-of-support but its lifecycle has no `date`",
+    ),
+    (
+        "deprecated without replacement",
+        broken("    title: Items suit the key-value store", "    title: Items suit the key-value store\n    status: deprecated"),
+        "rules/tiny.yaml:{}: deprecated rule 'items-kv' has no `replaced_by`",
+    ),
+    (
+        "rule moves nothing",
+        broken("    favour: {kv: 3}\n    disfavour: {rel: 1}\n", ""),
+        "rules/tiny.yaml:{}: rule 'items-kv' moves no candidate",
+    ),
+    (
+        "example expects unknown candidate",
+        broken("      top: kv", "      top: kvv"),
+        "rules/tiny.yaml:{}: example 'items' expects unknown candidate 'kvv'",
+    ),
+    (
+        "domain id differs from file name",
+        broken("  id: tiny", "  id: small"),
+        "rules/tiny.yaml:{}: domain id 'small' does not match its file or folder name 'tiny'",
+    ),
+    (
+        "alias",
+        broken(
+            "      - {id: not_sure, label: Not sure, unsure: true}\n  - id: engine",
+            "      - &unsure {id: not_sure, label: Not sure, unsure: true}\n  - id: engine",
+        ).replace("      - {id: not_sure, label: Not sure, unsure: true}\ncandidates", "      - *unsure\ncandidates"),
+        "rules/tiny.yaml:{}: YAML anchor &unsure is not allowed",
+    ),
+]
+
+
+ANCHORS = {
+    "syntax error": "  summary: A small domain",
+    "second document": "---",
+    "wrong type": "favour: {rel: lots}",
+    "weight out of range": "favour: {rel: 9}",
+    "missing because": "  - id: tables-relational",
+    "unknown key": "wieght: 3",
+    "bad id": "  - id: Items_KV",
+    "bad source": "source: https://example.com/blog",
+    "bad date": "verified: 26/11/2026",
+    "two tests in one condition": "    when:@2",
+    "unknown question": "equals: {shap: items}",
+    "unknown choice": "equals: {shape: itemz}",
+    "unknown candidate": "favour: {kvv: 3}",
+    "testing not sure": "equals: {shape: not_sure}",
+    "favouring a retired service": "favour: {kv: 3, old: 1}",
+    "duplicate rule id": "  - id: tables-relational@2",
+    "duplicate choice id": "{id: tables, label: Items}",
+    "duplicate key": "title: Again?",
+    "ask_if reads a later question": "equals: {engine: open}",
+    "unknown successor": "successor: nothing",
+    "retired without date": "    lifecycle:",
+    "deprecated without replacement": "  - id: items-kv",
+    "rule moves nothing": "  - id: items-kv",
+    "example expects unknown candidate": "top: kvv",
+    "domain id differs from file name": "  id: small",
+    "alias": "&unsure",
+}
+
+
+def _expected_line(name: str, text: str, expected: str) -> str:
+    """Fill in the line: where the case's anchor text stands in the broken file ("text@n": nth hit)."""
+    if "{}" not in expected:
+        return expected
+    snippet, _, nth = ANCHORS[name].partition("@")
+    first, *rest = snippet.split("\n")
+    line = line_of(text, first, int(nth or 1)) + len(rest)
+    return expected.format(line)
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), CASES, ids=[name for name, _, _ in CASES])
+def test_each_broken_book_names_the_place_and_the_problem(tmp_path, name, text, expected):
+    found = problems(tmp_path, {"tiny.yaml": text})
+    wanted = _expected_line(name, text, expected)
+    assert any(p.startswith(wanted) for p in found), f"wanted {wanted!r} in {found}"
+    assert all(" — " in p for p in found), "every problem says how to fix it"
+
+
+def test_every_problem_is_reported_not_only_the_first(tmp_path):
+    text = broken("    favour: {rel: 3}", "    favour: {rel: 9}")
+    text = text.replace(
+        "    source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Introduction.html", "    source: nowhere"
+    )
+    found = problems(tmp_path, {"tiny.yaml": text, "other.yaml": "- a list\n"})
+    assert len(found) == 3
+    assert found[0].startswith("rules/other.yaml:1:")
+    assert [p.split(":")[0] for p in found[1:]] == ["rules/tiny.yaml", "rules/tiny.yaml"]
+
+
+def test_reference_problems_are_all_reported(tmp_path):
+    text = broken("      equals: {shape: items}", "      equals: {shap: items}")
+    text = text.replace("    favour: {rel: 3}", "    favour: {nobody: 3}")
+    found = problems(tmp_path, {"tiny.yaml": text})
+    assert len(found) == 2, found
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path):
+    # The "billion laughs": each level holds nine aliases of the one before.
+    levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 9):
+        previous, name = chr(96 + i), chr(97 + i)
+        levels.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    found = problems(tmp_path, {"bomb.yaml": "\n".join(levels) + "\n"})
+    assert found[0].startswith("rules/bomb.yaml:1: YAML anchor &a is not allowed")
+    assert any("rules/bomb.yaml:2: YAML alias *a is not allowed" in p for p in found)
+
+
+def test_oversized_file_is_refused(tmp_path):
+    text = TINY + "#" * (MAX_FILE_BYTES + 1) + "\n"
+    found = problems(tmp_path, {"tiny.yaml": text})
+    size = f"{len(text.encode()):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit"
+    assert found == [f"rules/tiny.yaml:1: file is {size} — split the domain into a folder of smaller files"]
+
+
+def test_not_utf8_is_refused(tmp_path):
+    rules = write_rules(tmp_path, {})
+    (rules / "tiny.yaml").write_bytes(TINY.encode() + b"\n# caf\xe9\n")
+    with pytest.raises(RuleBookError) as caught:
+        rulebook_load(rules)
+    assert str(caught.value).startswith(f"rules/tiny.yaml:{TINY.count(chr(10)) + 2}: the file is not valid UTF-8")
+
+
+def test_reserved_domain_id_is_refused(tmp_path):
+    text = TINY.replace("  id: tiny", "  id: api")
+    found = problems(tmp_path, {"api.yaml": text})
+    assert any("domain id 'api' is reserved" in p for p in found)
+
+
+def test_no_rule_files(tmp_path):
+    found = problems(tmp_path, {"README.md": "no rules here"})
+    assert found == ["rules:0: no rule files found — add a file such as rules/database.yaml"]
+
+
+def test_yes_and_no_stay_strings(tmp_path):
+    text = TINY.replace("{id: items, label: Items}", "{id: yes, label: Items}").replace("{shape: items}", "{shape: yes}")
+    rules = write_rules(tmp_path, {"tiny.yaml": text})
+    book = rulebook_load(rules)
+    assert book.domain("tiny").question("shape").choice("yes") is not None
+
+
+def test_domain_may_be_a_folder_of_files(tmp_path):
+    head, rest = TINY.split("rules:\n", 1)
+    rules_part, examples_part = rest.split("examples:\n", 1)
+    rules = write_rules(
+        tmp_path,
+        {
+            "tiny/1-domain.yaml": head,
+            "tiny/2-rules.yaml": "rules:\n" + rules_part,
+            "tiny/3-examples.yaml": "examples:\n" + examples_part,
+        },
+    )
+    domain = rulebook_load(rules).domain("tiny")
+    assert [r.id for r in domain.rules] == ["tables-relational", "items-kv", "oracle-not-kv"]
+    assert domain.rule("items-kv").location.startswith("rules/tiny/2-rules.yaml:")
+
+
+def test_rules_version_follows_the_files(tmp_path):
+    first = rulebook_load(write_rules(tmp_path / "a", {"tiny.yaml": TINY})).version
+    same = rulebook_load(write_rules(tmp_path / "b", {"tiny.yaml": TINY})).version
+    edited = rulebook_load(write_rules(tmp_path / "c", {"tiny.yaml": TINY.replace("Tables or items", "Tables, or items")})).version
+    assert first == same != edited
