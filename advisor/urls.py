@@ -1,8 +1,26 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
+from .models import SLUG_PATTERN
 
+# Everything that is not a domain comes first: domain ids may not be api, s,
+# static, healthz or admin (the loader refuses them).
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("api/v1/openapi.json", views.api_openapi, name="api-openapi"),
+    path("api/v1/domains", views.api_domains, name="api-domains"),
+    path("api/v1/domains/<slug:domain_id>", views.api_domain, name="api-domain"),
+    path("api/v1/domains/<slug:domain_id>/recommend", views.api_recommend, name="api-recommend"),
+    re_path(rf"^s/(?P<slug>{SLUG_PATTERN})\.md$", views.snapshot_markdown, name="snapshot-md"),
+    re_path(rf"^s/(?P<slug>{SLUG_PATTERN})\.json$", views.snapshot_json, name="snapshot-json"),
+    re_path(r"^s/(?P<slug>[^/]+)/compare$", views.snapshot_compare, name="snapshot-compare"),
+    re_path(r"^s/(?P<slug>[^/]+)$", views.snapshot_page, name="snapshot"),
+    path("<slug:domain_id>/", views.questionnaire, name="questionnaire"),
+    path("<slug:domain_id>/result", views.result, name="result"),
+    path("<slug:domain_id>/result.md", views.result_markdown, name="result-md"),
+    path("<slug:domain_id>/share", views.share, name="share"),
 ]
+
+handler404 = "advisor.views.not_found"
+handler500 = "advisor.views.server_error"

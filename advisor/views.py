@@ -1,7 +1,34 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Thin views: parse the request, call the engine, render. No rule logic here."""
 
+from __future__ import annotations
+
+import json
+import re
+from http import HTTPStatus
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect, push_url
+
+from .engine import (
+    AnswerError,
+    Domain,
+    advice_document,
+    answers_canonical,
+    answers_parse,
+    domain_document,
+    domain_summary_document,
+    evaluate,
+)
+from .engine.evaluate import progress
+from .engine.result import result_build, result_compare
+from .models import SLUG_PATTERN, Snapshot, snapshot_create
 from .rulebook import rulebook
 
 # Areas in the order the home page shows them (the schema's `area` enum).
@@ -14,6 +41,55 @@ AREA_TITLES = {
     "access-control": "Access control",
     "migration": "Migration",
 }
+EDIT_PARAM = "edit"  # questionnaire only: the answered question being changed
+STANDING_SIZE = 3
+SLUG_RE = re.compile(rf"^{SLUG_PATTERN}$")
+OPENAPI = json.loads((Path(__file__).parent / "openapi.json").read_text(encoding="utf-8"))
+
+EMPTY_ANSWER = "no answer was given for '{question}'"
+TWICE = "'{question}' is answered more than once"
+
+
+# Shared helpers -------------------------------------------------------------
+
+
+def _domain(domain_id: str) -> Domain:
+    domain = rulebook().domain(domain_id)
+    if domain is None:
+        raise Http404(f"There is no advisor for '{domain_id}'.")
+    return domain
+
+
+def _raw_answers(query: QueryDict, *, ignore: tuple[str, ...] = ()) -> dict[str, str]:
+    """question → choice from a query string or form, refusing repeats and blanks."""
+    raw = {}
+    for question, values in query.lists():
+        if question in ignore or question == "csrfmiddlewaretoken":
+            continue
+        if len(values) > 1:
+            raise AnswerError("repeated-answer", TWICE.format(question=question))
+        if not values[0]:
+            raise AnswerError("empty-answer", EMPTY_ANSWER.format(question=question))
+        raw[question] = values[0]
+    return raw
+
+
+def _url(name: str, domain: Domain, answers) -> str:
+    query = urlencode(list(answers))
+    return reverse(name, args=[domain.id]) + (f"?{query}" if query else "")
+
+
+def _bad_answers(request: HttpRequest, domain: Domain, error: AnswerError) -> HttpResponse:
+    return render(
+        request,
+        "advisor/error.html",
+        {"title": "That answer is not one the advisor knows", "detail": error.detail, "domain": domain},
+        status=HTTPStatus.BAD_REQUEST,
+    )
+
+
+def _common(domain: Domain | None = None) -> dict:
+    return {"rules_version": rulebook().version, "domain": domain, "source_url": settings.ADVISOR_SOURCE_URL}
 
 
 # Pages ------------------------------------------------------------------------
@@ -27,14 +103,293 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "advisor/home.html",
         {
+            **_common(),
             "areas": [(title, domains) for title, domains in areas if domains],
             "uncovered": [title for title, domains in areas if not domains],
-            "rules_version": book.version,
         },
     )
 
 
-# Operations -------------------------------------------------------------------
+@require_GET
+def questionnaire(request: HttpRequest, domain_id: str) -> HttpResponse:
+    domain = _domain(domain_id)
+    try:
+        raw = _raw_answers(request.GET, ignore=(EDIT_PARAM,))
+        answers = answers_parse(domain, raw)
+    except AnswerError as error:
+        return _bad_answers(request, domain, error)
+    canonical = answers_canonical(domain, answers)
+    edit = request.GET.get(EDIT_PARAM)
+    if edit is not None and edit not in dict(canonical):
+        edit = None  # nothing to change there (any more): just continue
+    url = _url("questionnaire", domain, canonical) + (f"&{urlencode({EDIT_PARAM: edit})}" if edit else "")
+    if list(raw.items()) != list(canonical) or (edit is None and EDIT_PARAM in request.GET):
+        return redirect(url)
+
+    advice = evaluate(domain, answers, rules_version=rulebook().version)
+    is_htmx = request.htmx and not request.htmx.history_restore_request
+    if advice.complete and edit is None:
+        result_url = _url("result", domain, canonical)
+        return HttpResponseClientRedirect(result_url) if is_htmx else redirect(result_url)
+
+    question = domain.question(edit) if edit else advice.next_question
+    answered, at_most = progress(domain, answers)
+    position = [q for q, _ in canonical].index(edit) + 1 if edit else answered + 1
+    hidden_before = [(q, c) for q, c in canonical if domain.questions.index(domain.question(q)) < domain.questions.index(question)]
+    hidden_after = [(q, c) for q, c in canonical if (q, c) not in hidden_before and q != question.id]
+    context = {
+        **_common(domain),
+        "question": question,
+        "current": dict(canonical).get(question.id),
+        "hidden_before": hidden_before,
+        "hidden_after": hidden_after,
+        "answered": [
+            {
+                "question": domain.question(q),
+                "choice": domain.question(q).choice(c),
+                "change_url": _url("questionnaire", domain, canonical) + f"&{EDIT_PARAM}={q}",
+            }
+            for q, c in canonical
+        ],
+        "position": position,
+        "at_most": max(at_most, position),
+        "standing": advice.recommendations[:STANDING_SIZE],
+        "advice": advice,
+        "restart_url": reverse("questionnaire", args=[domain.id]),
+        "back_url": _back_url(domain, canonical, edit),
+        "htmx_fragment": is_htmx,
+    }
+    if is_htmx:
+        response = render(request, "advisor/questionnaire.html#step", context)
+        push_url(response, url)
+    else:
+        response = render(request, "advisor/questionnaire.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _back_url(domain: Domain, canonical: tuple[tuple[str, str], ...], edit: str | None) -> str | None:
+    """Back shows the previous question with its answer still chosen (GOV.UK's question pages)."""
+    questions = [q for q, _ in canonical]
+    previous = questions[: questions.index(edit)] if edit else questions
+    if not previous:
+        return None
+    return _url("questionnaire", domain, canonical) + f"&{EDIT_PARAM}={previous[-1]}"
+
+
+def _result_context(domain: Domain | None, document: dict, **extra) -> dict:
+    """What result.html needs; `domain` is None for a snapshot whose domain today's rules lack."""
+    answers = [(a["question"], a["choice"]) for a in document["answers"]]
+    change_urls = {q: _url("questionnaire", domain, answers) + f"&{EDIT_PARAM}={q}" for q, _ in answers} if domain else None
+    return {**_common(domain), "result": document, "answers_query": urlencode(answers), "change_urls": change_urls, **extra}
+
+
+def _checked_result(request: HttpRequest, domain: Domain, name: str) -> dict | HttpResponse:
+    """The result document for the query's answers, or the redirect or error that replaces it."""
+    try:
+        raw = _raw_answers(request.GET)
+        answers = answers_parse(domain, raw)
+    except AnswerError as error:
+        return _bad_answers(request, domain, error)
+    canonical = answers_canonical(domain, answers)
+    if list(raw.items()) != list(canonical):
+        # One result, one URL: the share link is always the canonical one.
+        return HttpResponseRedirect(_url(name, domain, canonical), status=HTTPStatus.MOVED_PERMANENTLY)
+    document = result_build(domain, answers, rules_version=rulebook().version)
+    if not document["complete"]:
+        return redirect(_url("questionnaire", domain, canonical))
+    return document
+
+
+@require_GET
+def result(request: HttpRequest, domain_id: str) -> HttpResponse:
+    domain = _domain(domain_id)
+    document = _checked_result(request, domain, "result")
+    if isinstance(document, HttpResponse):
+        return document
+    return render(request, "advisor/result.html", _result_context(domain, document))
+
+
+@require_GET
+def result_markdown(request: HttpRequest, domain_id: str) -> HttpResponse:
+    domain = _domain(domain_id)
+    document = _checked_result(request, domain, "result-md")
+    if isinstance(document, HttpResponse):
+        return document
+    return _markdown(request, domain, document, f"{domain.id}-decision.md")
+
+
+def _markdown(request: HttpRequest, domain: Domain, document: dict, filename: str, **extra) -> HttpResponse:
+    response = render(request, "advisor/result.md", _result_context(domain, document, **extra), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def share(request: HttpRequest, domain_id: str) -> HttpResponse:
+    domain = _domain(domain_id)
+    try:
+        raw = _raw_answers(request.POST if request.method == "POST" else request.GET)
+        answers = answers_parse(domain, raw)
+    except AnswerError as error:
+        return _bad_answers(request, domain, error)
+    canonical = answers_canonical(domain, answers)
+    document = result_build(domain, answers, rules_version=rulebook().version)
+    if not document["complete"]:
+        if request.method == "POST":
+            return _bad_answers(
+                request, domain, AnswerError("incomplete", "these answers are not complete, so there is no result to save yet")
+            )
+        return redirect(_url("questionnaire", domain, canonical))
+    if request.method == "POST":
+        snapshot = snapshot_create(domain=domain.id, answers=list(canonical), rules_version=rulebook().version, document=document)
+        # 303: the browser fetches the saved result with GET, and a reload does not save twice.
+        return HttpResponseRedirect(reverse("snapshot", args=[snapshot.slug]), status=HTTPStatus.SEE_OTHER)
+    context = {**_common(domain), "result": document, "hidden": canonical, "result_url": _url("result", domain, canonical)}
+    template = "advisor/share.html#share-form" if request.htmx and not request.htmx.history_restore_request else "advisor/share.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _snapshot(slug: str) -> Snapshot:
+    snapshot = Snapshot.objects.filter(slug=slug).first() if SLUG_RE.match(slug) else None
+    if snapshot is None:
+        raise Http404("There is no saved result at this link.")
+    return snapshot
+
+
+def _snapshot_domain(snapshot: Snapshot) -> Domain | None:
+    return rulebook().domain(snapshot.domain)
+
+
+@require_GET
+def snapshot_page(request: HttpRequest, slug: str) -> HttpResponse:
+    snapshot = _snapshot(slug)
+    document = snapshot.document
+    domain = _snapshot_domain(snapshot)
+    # A snapshot is frozen: no "change" links, whatever today's questions are.
+    context = {
+        **_result_context(domain, document),
+        "change_urls": None,
+        "snapshot": snapshot,
+        "rules_changed": snapshot.rules_version != rulebook().version,
+    }
+    return render(request, "advisor/snapshot.html", context)
+
+
+@require_GET
+def snapshot_markdown(request: HttpRequest, slug: str) -> HttpResponse:
+    snapshot = _snapshot(slug)
+    domain = _snapshot_domain(snapshot)
+    return _markdown(request, domain, snapshot.document, f"{snapshot.domain}-decision-{slug}.md", snapshot=snapshot)
+
+
+@require_GET
+def snapshot_json(request: HttpRequest, slug: str) -> JsonResponse:
+    snapshot = _snapshot(slug)
+    return JsonResponse(
+        {
+            "slug": snapshot.slug,
+            "domain": snapshot.domain,
+            "created": snapshot.created.isoformat(),
+            "rules_version": snapshot.rules_version,
+            "answers": dict(snapshot.answers),
+            "result": snapshot.document,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def snapshot_compare(request: HttpRequest, slug: str) -> HttpResponse:
+    snapshot = _snapshot(slug)
+    domain = _snapshot_domain(snapshot)
+    comparison, problem, current = None, None, None
+    if domain is None:
+        problem = f"Today's rules no longer have the '{snapshot.domain}' advisor."
+    else:
+        try:
+            answers = answers_parse(domain, dict(snapshot.answers))
+        except AnswerError as error:
+            problem = f"Today's rules can no longer read these answers: {error.detail}."
+        else:
+            current = result_build(domain, answers, rules_version=rulebook().version)
+            comparison = result_compare(snapshot.document, current)
+    continue_url = (
+        _url("questionnaire", domain, answers_canonical(domain, dict(snapshot.answers))) if current and not current["complete"] else None
+    )
+    return render(
+        request,
+        "advisor/compare.html",
+        {
+            **_common(domain),
+            "snapshot": snapshot,
+            "comparison": comparison,
+            "problem": problem,
+            "current": current,
+            "continue_url": continue_url,
+        },
+    )
+
+
+# JSON API ---------------------------------------------------------------------
+
+
+def _json_error(status: HTTPStatus, code: str, detail: str) -> JsonResponse:
+    return JsonResponse({"error": code, "detail": detail}, status=status)
+
+
+def _api_domain(domain_id: str) -> Domain | JsonResponse:
+    domain = rulebook().domain(domain_id)
+    return domain or _json_error(HTTPStatus.NOT_FOUND, "unknown-domain", f"There is no advisor for '{domain_id}'.")
+
+
+@require_GET
+def api_domains(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"domains": [domain_summary_document(d) for d in rulebook().domains]})
+
+
+@require_GET
+def api_domain(request: HttpRequest, domain_id: str) -> JsonResponse:
+    domain = _api_domain(domain_id)
+    if isinstance(domain, JsonResponse):
+        return domain
+    return JsonResponse(domain_document(domain), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def api_recommend(request: HttpRequest, domain_id: str) -> JsonResponse:
+    domain = _api_domain(domain_id)
+    if isinstance(domain, JsonResponse):
+        return domain
+    try:
+        answers = answers_parse(domain, _raw_answers(request.GET))
+    except AnswerError as error:
+        return _json_error(HTTPStatus.BAD_REQUEST, error.code, error.detail)
+    advice = evaluate(domain, answers, rules_version=rulebook().version)
+    return JsonResponse(advice_document(advice), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def api_openapi(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(OPENAPI)
+
+
+# Errors and operations --------------------------------------------------------
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    detail = str(exception.args[0]) if exception.args and isinstance(exception.args[0], str) else "There is no page at this address."
+    if request.path.startswith("/api/"):
+        return _json_error(HTTPStatus.NOT_FOUND, "not-found", detail)
+    return render(request, "advisor/error.html", {**_common(), "title": "Page not found", "detail": detail}, status=HTTPStatus.NOT_FOUND)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return _json_error(HTTPStatus.INTERNAL_SERVER_ERROR, "server-error", "Something went wrong on our side; it has been logged.")
+    return render(request, "500.html", status=HTTPStatus.INTERNAL_SERVER_ERROR)
 
 
 @require_GET

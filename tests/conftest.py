@@ -1,3 +1,4 @@
+import os
 import textwrap
 from pathlib import Path
 
@@ -127,3 +128,48 @@ def tiny(tiny_dir: Path) -> RuleBook:
 @pytest.fixture(scope="session")
 def shipped() -> RuleBook:
     return rulebook_load(ROOT / "rules", display_root=ROOT)
+
+
+# Browser tests ----------------------------------------------------------------
+# Playwright drives Debian's Chromium; it cannot download its own browser here.
+
+CHROMIUM = Path(os.environ.get("ADVISOR_CHROMIUM", "/usr/bin/chromium"))
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+_skipped_browser_tests: list[str] = []
+
+# Playwright's sync API runs an event loop; the ORM and live_server must not mind.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and no Chromium at {CHROMIUM}: .ci/run must install it (apt-get install chromium)")
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and "browser" in report.keywords:
+        _skipped_browser_tests.append(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_browser_tests:
+        terminalreporter.section("BROWSER TESTS SKIPPED", sep="!", bold=True, red=True)
+        terminalreporter.write_line(f"{len(_skipped_browser_tests)} browser tests did not run: no Chromium at {CHROMIUM}.")
+        terminalreporter.write_line("Install it (apt-get install chromium) or run under CI=true to make this a failure.")

@@ -148,6 +148,14 @@ def question_next(domain: Domain, answers: Mapping[str, str]) -> Question | None
     return _facts(domain, answers)[2]
 
 
+def progress(domain: Domain, answers: Mapping[str, str]) -> tuple[int, int]:
+    """(answered, at most in all): the questions answered, plus those that may still be asked."""
+    facts, canonical, _ = _facts(domain, answers)
+    answered = {question_id for question_id, _ in canonical}
+    still_open = [q for q in domain.asked_questions if q.id not in answered and facts.get(q.id) is not _NOT_ASKED]
+    return len(canonical), len(canonical) + len(still_open)
+
+
 def truth(condition: Condition, facts: Mapping[str, object]) -> bool | None:
     """True, False, or None for unknown (Kleene's three-valued logic)."""
     match condition:
