@@ -22,6 +22,7 @@ $(STAMP): pyproject.toml | check-python
 # Idempotent: venv, dependencies, database tables, static files.
 setup: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput --verbosity 0
+	DJANGO_DEBUG=1 $(BIN)/python manage.py createcachetable
 	DJANGO_DEBUG=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 run: setup
@@ -31,6 +32,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Every test on SQLite (browser tests included), then the database tests again
+# on a throwaway PostgreSQL server when one is installed (scripts/with-postgres
+# says loudly when it is not; under CI=true that is a failure).
 test: setup lint
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check_rules --coverage
 	$(BIN)/python -m pytest
+	scripts/with-postgres $(BIN)/python -m pytest -q -m "not browser" tests/test_pages.py tests/test_security.py tests/test_concurrency.py tests/test_fuzz.py tests/test_schemathesis.py

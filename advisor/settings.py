@@ -37,18 +37,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "advisor.middleware.health_check",  # before host checks and the HTTPS redirect
+    "advisor.middleware.security_headers",
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that even responses cut short by request_limits carry the policy.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "advisor.middleware.request_limits",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
 # Scripts and styles only from our own files: no inline code, no eval, and no
 # nonce (a nonce would make every result page unique and so uncacheable).
 SECURE_CSP = {
-    "default-src": [CSP.SELF],
+    "default-src": [CSP.NONE],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
@@ -77,6 +82,20 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several worker processes write to one file: WAL lets readers and a writer
+    # overlap, IMMEDIATE takes the write lock up front (no deadlocked upgrades),
+    # and the timeout waits for the lock instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+# Shared by every worker: snapshot rate-limit counters (`createcachetable` makes it).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "advisor_cache"},
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"
@@ -87,8 +106,35 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# whitenoise serves them compressed under hashed names, cached for a year.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Requests are small: a handful of answers. Larger ones are refused early
+# (advisor.middleware.request_limits) and again here.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+CSRF_FAILURE_VIEW = "advisor.views.csrf_failure"
+
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    # Production sits behind a load balancer that terminates TLS and says so.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 63072000  # two years
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
 
 # The rule book: read once at start-up (advisor.apps), never per request.
 ADVISOR_RULES_DIR = Path(os.environ.get("ADVISOR_RULES_DIR") or BASE_DIR / "rules")
 # The repository's browse URL, for "edit this rule" links (e.g. https://github.com/org/repo/blob/main).
 ADVISOR_SOURCE_URL = os.environ.get("ADVISOR_SOURCE_URL", "").rstrip("/")
+# Saved links per client address per hour.
+ADVISOR_SNAPSHOTS_PER_HOUR = int(os.environ.get("ADVISOR_SNAPSHOTS_PER_HOUR", "60"))
+# Behind the load balancer, the client is the last X-Forwarded-For entry; locally nobody sets it honestly.
+ADVISOR_TRUST_X_FORWARDED_FOR = not DEBUG

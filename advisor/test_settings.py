@@ -9,3 +9,12 @@ os.environ.pop("DJANGO_DEBUG", None)
 from .settings import *  # noqa: F403
 
 ADVISOR_SOURCE_URL = ""
+# Tests speak plain http to the test client and live server; production's redirect is tested on its own.
+SECURE_SSL_REDIRECT = False
+# No collectstatic before tests: serve from the source folders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# The test client says "testserver"; Schemathesis's in-process WSGI calls say "localhost".
+ALLOWED_HOSTS = ["testserver", "localhost"]

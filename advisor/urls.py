@@ -22,5 +22,6 @@ urlpatterns = [
     path("<slug:domain_id>/share", views.share, name="share"),
 ]
 
+handler400 = "advisor.views.bad_request"
 handler404 = "advisor.views.not_found"
 handler500 = "advisor.views.server_error"

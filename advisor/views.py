@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
@@ -29,6 +30,7 @@ from .engine import (
 from .engine.evaluate import progress
 from .engine.result import result_build, result_compare
 from .models import SLUG_PATTERN, Snapshot, snapshot_create
+from .ratelimit import snapshot_allowed
 from .rulebook import rulebook
 
 # Areas in the order the home page shows them (the schema's `area` enum).
@@ -48,6 +50,12 @@ OPENAPI = json.loads((Path(__file__).parent / "openapi.json").read_text(encoding
 
 EMPTY_ANSWER = "no answer was given for '{question}'"
 TWICE = "'{question}' is answered more than once"
+
+
+def read_only(view):
+    """GET (and HEAD) only. Such a view changes nothing, so there is nothing for CSRF to
+    protect: any other method gets 405 with Allow, not a CSRF 403."""
+    return csrf_exempt(require_GET(view))
 
 
 # Shared helpers -------------------------------------------------------------
@@ -79,12 +87,18 @@ def _url(name: str, domain: Domain, answers) -> str:
     return reverse(name, args=[domain.id]) + (f"?{query}" if query else "")
 
 
+def error_response(
+    request: HttpRequest, status: HTTPStatus, title: str, detail: str, *, domain: Domain | None = None, code: str = ""
+) -> HttpResponse:
+    """A 4xx/5xx that says what was wrong: JSON under /api/, else a page with a way back. Never a traceback."""
+    if request.path.startswith("/api/"):
+        return _json_error(status, code or status.phrase.lower().replace(" ", "-"), detail)
+    return render(request, "advisor/error.html", {**_common(domain), "title": title, "detail": detail}, status=status)
+
+
 def _bad_answers(request: HttpRequest, domain: Domain, error: AnswerError) -> HttpResponse:
-    return render(
-        request,
-        "advisor/error.html",
-        {"title": "That answer is not one the advisor knows", "detail": error.detail, "domain": domain},
-        status=HTTPStatus.BAD_REQUEST,
+    return error_response(
+        request, HTTPStatus.BAD_REQUEST, "That answer is not one the advisor knows", error.detail, domain=domain, code=error.code
     )
 
 
@@ -95,7 +109,7 @@ def _common(domain: Domain | None = None) -> dict:
 # Pages ------------------------------------------------------------------------
 
 
-@require_GET
+@read_only
 def home(request: HttpRequest) -> HttpResponse:
     book = rulebook()
     areas = [(title, [d for d in book.domains if d.area == area]) for area, title in AREA_TITLES.items()]
@@ -110,7 +124,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@read_only
 def questionnaire(request: HttpRequest, domain_id: str) -> HttpResponse:
     domain = _domain(domain_id)
     try:
@@ -201,7 +215,7 @@ def _checked_result(request: HttpRequest, domain: Domain, name: str) -> dict | H
     return document
 
 
-@require_GET
+@read_only
 def result(request: HttpRequest, domain_id: str) -> HttpResponse:
     domain = _domain(domain_id)
     document = _checked_result(request, domain, "result")
@@ -210,7 +224,7 @@ def result(request: HttpRequest, domain_id: str) -> HttpResponse:
     return render(request, "advisor/result.html", _result_context(domain, document))
 
 
-@require_GET
+@read_only
 def result_markdown(request: HttpRequest, domain_id: str) -> HttpResponse:
     domain = _domain(domain_id)
     document = _checked_result(request, domain, "result-md")
@@ -242,6 +256,15 @@ def share(request: HttpRequest, domain_id: str) -> HttpResponse:
             )
         return redirect(_url("questionnaire", domain, canonical))
     if request.method == "POST":
+        if not snapshot_allowed(request):
+            return error_response(
+                request,
+                HTTPStatus.TOO_MANY_REQUESTS,
+                "Too many saved links",
+                "Your address has saved many links in the last hour. "
+                "The result page's own address is a share link too; try saving again later.",
+                domain=domain,
+            )
         snapshot = snapshot_create(domain=domain.id, answers=list(canonical), rules_version=rulebook().version, document=document)
         # 303: the browser fetches the saved result with GET, and a reload does not save twice.
         return HttpResponseRedirect(reverse("snapshot", args=[snapshot.slug]), status=HTTPStatus.SEE_OTHER)
@@ -263,7 +286,7 @@ def _snapshot_domain(snapshot: Snapshot) -> Domain | None:
     return rulebook().domain(snapshot.domain)
 
 
-@require_GET
+@read_only
 def snapshot_page(request: HttpRequest, slug: str) -> HttpResponse:
     snapshot = _snapshot(slug)
     document = snapshot.document
@@ -278,14 +301,14 @@ def snapshot_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "advisor/snapshot.html", context)
 
 
-@require_GET
+@read_only
 def snapshot_markdown(request: HttpRequest, slug: str) -> HttpResponse:
     snapshot = _snapshot(slug)
     domain = _snapshot_domain(snapshot)
     return _markdown(request, domain, snapshot.document, f"{snapshot.domain}-decision-{slug}.md", snapshot=snapshot)
 
 
-@require_GET
+@read_only
 def snapshot_json(request: HttpRequest, slug: str) -> JsonResponse:
     snapshot = _snapshot(slug)
     return JsonResponse(
@@ -301,7 +324,7 @@ def snapshot_json(request: HttpRequest, slug: str) -> JsonResponse:
     )
 
 
-@require_GET
+@read_only
 def snapshot_compare(request: HttpRequest, slug: str) -> HttpResponse:
     snapshot = _snapshot(slug)
     domain = _snapshot_domain(snapshot)
@@ -345,12 +368,12 @@ def _api_domain(domain_id: str) -> Domain | JsonResponse:
     return domain or _json_error(HTTPStatus.NOT_FOUND, "unknown-domain", f"There is no advisor for '{domain_id}'.")
 
 
-@require_GET
+@read_only
 def api_domains(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"domains": [domain_summary_document(d) for d in rulebook().domains]})
 
 
-@require_GET
+@read_only
 def api_domain(request: HttpRequest, domain_id: str) -> JsonResponse:
     domain = _api_domain(domain_id)
     if isinstance(domain, JsonResponse):
@@ -358,7 +381,7 @@ def api_domain(request: HttpRequest, domain_id: str) -> JsonResponse:
     return JsonResponse(domain_document(domain), json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@read_only
 def api_recommend(request: HttpRequest, domain_id: str) -> JsonResponse:
     domain = _api_domain(domain_id)
     if isinstance(domain, JsonResponse):
@@ -371,7 +394,7 @@ def api_recommend(request: HttpRequest, domain_id: str) -> JsonResponse:
     return JsonResponse(advice_document(advice), json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@read_only
 def api_openapi(request: HttpRequest) -> JsonResponse:
     return JsonResponse(OPENAPI)
 
@@ -380,10 +403,25 @@ def api_openapi(request: HttpRequest) -> JsonResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    detail = str(exception.args[0]) if exception.args and isinstance(exception.args[0], str) else "There is no page at this address."
-    if request.path.startswith("/api/"):
-        return _json_error(HTTPStatus.NOT_FOUND, "not-found", detail)
-    return render(request, "advisor/error.html", {**_common(), "title": "Page not found", "detail": detail}, status=HTTPStatus.NOT_FOUND)
+    detail = exception.args[0] if exception.args and isinstance(exception.args[0], str) else "There is no page at this address."
+    return error_response(request, HTTPStatus.NOT_FOUND, "Page not found", detail, code="not-found")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # Django's own 400s: a malformed Host, too many fields, an unreadable body.
+    return error_response(
+        request, HTTPStatus.BAD_REQUEST, "The request could not be read", "Check the address, or start again from the home page."
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return error_response(
+        request,
+        HTTPStatus.FORBIDDEN,
+        "The form has expired",
+        "The page's security token is missing or out of date (or cookies are blocked). Go back, reload the page and try again.",
+        code="csrf-failed",
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -392,6 +430,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=HTTPStatus.INTERNAL_SERVER_ERROR)
 
 
-@require_GET
+@read_only
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")

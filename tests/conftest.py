@@ -125,6 +125,10 @@ def tiny(tiny_dir: Path) -> RuleBook:
     return rulebook_load(tiny_dir)
 
 
+# Requests sent by the fuzz tests (Hypothesis, Schemathesis) and how many answered 5xx.
+FUZZ = {"requests": 0, "5xx": 0}
+
+
 @pytest.fixture(scope="session")
 def shipped() -> RuleBook:
     return rulebook_load(ROOT / "rules", display_root=ROOT)
@@ -163,12 +167,20 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+
+
 def pytest_runtest_logreport(report):
     if report.skipped and "browser" in report.keywords:
         _skipped_browser_tests.append(report.nodeid)
 
 
 def pytest_terminal_summary(terminalreporter):
+    if FUZZ["requests"]:
+        terminalreporter.write_line(f"fuzz: {FUZZ['requests']} generated requests, {FUZZ['5xx']} answered 5xx")
     if _skipped_browser_tests:
         terminalreporter.section("BROWSER TESTS SKIPPED", sep="!", bold=True, red=True)
         terminalreporter.write_line(f"{len(_skipped_browser_tests)} browser tests did not run: no Chromium at {CHROMIUM}.")

@@ -1,0 +1,59 @@
+"""Small middleware the advisor needs beyond Django's own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+
+from django.http import HttpRequest, HttpResponse
+
+MAX_QUERY_BYTES = 2048  # the longest canonical answer set is a few hundred bytes
+MAX_BODY_BYTES = 16 * 1024  # the only form posts a handful of answers
+
+PERMISSIONS_POLICY = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+
+
+def health_check(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Answer /healthz before host checks and the HTTPS redirect: load balancers probe over plain HTTP by IP."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz" and request.method in ("GET", "HEAD"):
+            return HttpResponse("ok", content_type="text/plain")
+        return get_response(request)
+
+    return middleware
+
+
+def request_limits(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Refuse oversized requests before anything parses them."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_BYTES:
+            return _too_big(request, HTTPStatus.BAD_REQUEST, f"The address is too long (over {MAX_QUERY_BYTES} characters of answers).")
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _too_big(request, HTTPStatus.BAD_REQUEST, "The request's Content-Length is not a number.")
+        if length > MAX_BODY_BYTES:
+            return _too_big(request, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"The request body is too large (over {MAX_BODY_BYTES} bytes).")
+        return get_response(request)
+
+    return middleware
+
+
+def _too_big(request: HttpRequest, status: HTTPStatus, detail: str) -> HttpResponse:
+    from .views import error_response  # views import the rule book; keep middleware import-light
+
+    return error_response(request, status, "The request is too large", detail)
+
+
+def security_headers(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Headers Django does not set itself, on every response (pages, fragments, JSON, errors)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+    return middleware

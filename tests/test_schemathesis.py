@@ -1,0 +1,20 @@
+"""Schemathesis generates requests from the OpenAPI document and checks every response against it."""
+
+import json
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+
+from .conftest import FUZZ, ROOT
+
+schema = schemathesis.openapi.from_dict(json.loads((ROOT / "advisor" / "openapi.json").read_text()))
+schema.app = get_wsgi_application()
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+def test_api_matches_its_openapi_document(case):
+    response = case.call_and_validate()
+    FUZZ["requests"] += 1
+    FUZZ["5xx"] += response.status_code >= 500
