@@ -73,6 +73,41 @@ def test_walk_through_every_domain(live_server, watched: Page, domain, example, 
     expect(page.locator("#top-name")).to_contain_text(top.name)
     expect(page.locator("h1")).to_contain_text(top.name)
     shot(page, f"{domain.id}-result-{size}")
+    # ...and on to a saved link a colleague can open.
+    page.get_by_role("link", name="Save a permanent link").click()
+    page.get_by_role("button", name="Save and open the permanent link").click()
+    expect(page).to_have_url(re.compile(r"/s/[A-Za-z0-9_-]{22}$"))
+    expect(page.locator("#top-name")).to_contain_text(top.name)
+
+
+@pytest.mark.parametrize(("domain", "example"), WALKS, ids=[d.id for d, _ in WALKS])
+def test_walk_every_domain_without_javascript(live_server, browser, domain, example):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name=domain.title).click()
+    for question_id, choice_id in example.answers:
+        answer(page, question_id, choice_id)
+    expect(page).to_have_url(f"{live_server.url}/{domain.id}/result?{urlencode(list(example.answers))}")
+    top = domain.candidate(example.top)
+    expect(page.locator("#top-name")).to_contain_text(top.name)
+    page.get_by_role("link", name="Save a permanent link").click()
+    page.get_by_role("button", name="Save and open the permanent link").click()
+    expect(page).to_have_url(re.compile(r"/s/[A-Za-z0-9_-]{22}$"))
+    expect(page.locator("#top-name")).to_contain_text(top.name)
+    context.close()
+
+
+def test_dark_mode(live_server, browser):
+    context = browser.new_context(color_scheme="dark", viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/database/?purpose=app")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(15, 20, 25)"
+    shot(page, "database-question-dark-desktop")
+    page.goto(f"{live_server.url}/database/result?purpose=analytics")
+    shot(page, "database-result-dark-desktop")
+    context.close()
 
 
 def test_back_and_forward_follow_the_answers(live_server, watched: Page):

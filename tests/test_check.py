@@ -1,5 +1,7 @@
 """The deeper checks walk every answer sequence: unreachable questions, losing candidates, dead rules, failing examples."""
 
+import pytest
+
 from advisor.engine import rulebook_check, rulebook_load
 
 from .conftest import TINY, write_rules
@@ -38,28 +40,32 @@ def test_candidate_never_on_top(tmp_path):
     assert any(m.startswith("rules/tiny.yaml:") and "candidate 'kv' never comes out on top" in m for m in found), found
 
 
-def test_rule_contradicting_ask_if_can_never_fire(tmp_path):
-    text = TINY.replace("        - equals: {shape: tables}\n        - not:", "        - equals: {shape: items}\n        - not:")
-    found = messages(tmp_path, text)
-    assert any("rule 'oracle-not-kv' can never fire" in m for m in found), found
+BROKEN_BOOKS = [
+    (
+        "rule contradicting ask_if",
+        ("        - equals: {shape: tables}\n        - not:", "        - equals: {shape: items}\n        - not:"),
+        "rule 'oracle-not-kv' can never fire",
+    ),
+    ("failing example", ("      top: kv\n", "      top: rel\n"), "example 'items': expected 'rel' on top, got 'kv' (scores: kv 3, rel -1)"),
+    (
+        "incomplete example",
+        ("    answers: {shape: tables, engine: oracle}", "    answers: {shape: tables}"),
+        "example 'oracle-tables': leaves question 'engine' unanswered",
+    ),
+    (
+        "example answering a skipped question",
+        ("    answers: {shape: items}", "    answers: {shape: items, engine: open}"),
+        "answers questions that are not asked on this path: engine",
+    ),
+]
 
 
-def test_failing_example_says_what_it_got(tmp_path):
-    text = TINY.replace("      top: kv\n", "      top: rel\n")
-    found = messages(tmp_path, text)
-    assert any("example 'items': expected 'rel' on top, got 'kv' (scores: kv 3, rel -1)" in m for m in found), found
-
-
-def test_incomplete_example_is_a_problem(tmp_path):
-    text = TINY.replace("    answers: {shape: tables, engine: oracle}", "    answers: {shape: tables}")
-    found = messages(tmp_path, text)
-    assert any("example 'oracle-tables': leaves question 'engine' unanswered" in m for m in found), found
-
-
-def test_example_answering_a_skipped_question(tmp_path):
-    text = TINY.replace("    answers: {shape: items}", "    answers: {shape: items, engine: open}")
-    found = messages(tmp_path, text)
-    assert any("answers questions that are not asked on this path: engine" in m for m in found), found
+@pytest.mark.parametrize(("change", "message"), [(c, m) for _, c, m in BROKEN_BOOKS], ids=[n for n, _, _ in BROKEN_BOOKS])
+def test_deeper_check_finds(tmp_path, change, message):
+    old, new = change
+    assert old in TINY
+    found = messages(tmp_path, TINY.replace(old, new))
+    assert any(message in m for m in found), found
 
 
 def test_todo_example_is_reported_not_failed(tmp_path):
