@@ -96,3 +96,14 @@ def test_shipped_rules_pass_every_check(shipped):
         assert coverage.rules_exercised == coverage.rules_total, coverage
         assert coverage.candidates_on_top == coverage.candidates_available, coverage
         assert coverage.questions_reachable == coverage.questions_total, coverage
+
+
+def test_no_answer_sequence_puts_a_retired_service_on_top(shipped):
+    from advisor.engine.check import _every_path
+
+    walked = 0
+    for domain in shipped.domains:
+        for advice in _every_path(domain, shipped.version):
+            walked += 1
+            assert advice.top is None or advice.top.candidate.available, (domain.id, advice.answers)
+    assert walked > 1000
