@@ -178,6 +178,7 @@ def test_snapshot_after_the_rules_changed_links_to_the_comparison(live_server, w
     page = watched
     page.goto(f"{live_server.url}/database/share?purpose=analytics")
     page.get_by_role("button", name="Save and open the permanent link").click()
+    expect(page).to_have_url(re.compile(r"/s/[A-Za-z0-9_-]{22}$"))  # the 303 has landed
     slug = page.url.rsplit("/", 1)[1]
     # Pretend it was saved under older rules in which ElastiCache led.
     snapshot = Snapshot.objects.get(slug=slug)
@@ -188,7 +189,7 @@ def test_snapshot_after_the_rules_changed_links_to_the_comparison(live_server, w
     snapshot.rules_version = "000000000000"
     snapshot.document = document
     snapshot.save()
-    page.reload()
+    page.goto(f"{live_server.url}/s/{slug}")
     expect(page.locator(".notice")).to_contain_text("The rules have changed since.")
     page.get_by_role("link", name="See what today's rules would change").click()
     expect(page.locator(".headline-change")).to_contain_text("Amazon ElastiCache then, Amazon Redshift now")
