@@ -87,6 +87,11 @@ def _url(name: str, domain: Domain, answers) -> str:
     return reverse(name, args=[domain.id]) + (f"?{query}" if query else "")
 
 
+def _edit_url(domain: Domain, answers, question_id: str) -> str:
+    """The questionnaire showing an answered question again, its answer chosen ("Change", "Back")."""
+    return _url("questionnaire", domain, [*answers, (EDIT_PARAM, question_id)])
+
+
 def error_response(
     request: HttpRequest, status: HTTPStatus, title: str, detail: str, *, domain: Domain | None = None, code: str = ""
 ) -> HttpResponse:
@@ -136,7 +141,7 @@ def questionnaire(request: HttpRequest, domain_id: str) -> HttpResponse:
     edit = request.GET.get(EDIT_PARAM)
     if edit is not None and edit not in dict(canonical):
         edit = None  # nothing to change there (any more): just continue
-    url = _url("questionnaire", domain, canonical) + (f"&{urlencode({EDIT_PARAM: edit})}" if edit else "")
+    url = _edit_url(domain, canonical, edit) if edit else _url("questionnaire", domain, canonical)
     if list(raw.items()) != list(canonical) or (edit is None and EDIT_PARAM in request.GET):
         return redirect(url)
 
@@ -161,7 +166,7 @@ def questionnaire(request: HttpRequest, domain_id: str) -> HttpResponse:
             {
                 "question": domain.question(q),
                 "choice": domain.question(q).choice(c),
-                "change_url": _url("questionnaire", domain, canonical) + f"&{EDIT_PARAM}={q}",
+                "change_url": _edit_url(domain, canonical, q),
             }
             for q, c in canonical
         ],
@@ -188,13 +193,13 @@ def _back_url(domain: Domain, canonical: tuple[tuple[str, str], ...], edit: str 
     previous = questions[: questions.index(edit)] if edit else questions
     if not previous:
         return None
-    return _url("questionnaire", domain, canonical) + f"&{EDIT_PARAM}={previous[-1]}"
+    return _edit_url(domain, canonical, previous[-1])
 
 
 def _result_context(domain: Domain | None, document: dict, **extra) -> dict:
     """What result.html needs; `domain` is None for a snapshot whose domain today's rules lack."""
     answers = [(a["question"], a["choice"]) for a in document["answers"]]
-    change_urls = {q: _url("questionnaire", domain, answers) + f"&{EDIT_PARAM}={q}" for q, _ in answers} if domain else None
+    change_urls = {q: _edit_url(domain, answers, q) for q, _ in answers} if domain else None
     return {**_common(domain), "result": document, "answers_query": urlencode(answers), "change_urls": change_urls, **extra}
 
 

@@ -7,7 +7,6 @@ Every object that a person may want to find in a rule file carries its
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 AVAILABLE = "available"
 STABLE = "stable"
@@ -115,9 +114,6 @@ class Candidate:
     @property
     def available(self) -> bool:
         return self.lifecycle.status == AVAILABLE
-
-
-Effect = Literal["favour", "disfavour", "rule-out"]
 
 
 @dataclass(frozen=True, slots=True)
