@@ -137,7 +137,8 @@ def questionnaire(request: HttpRequest, domain_id: str) -> HttpResponse:
         answers = answers_parse(domain, raw)
     except AnswerError as error:
         return _bad_answers(request, domain, error)
-    canonical = answers_canonical(domain, answers)
+    advice = evaluate(domain, answers, rules_version=rulebook().version)
+    canonical = advice.answers
     edit = request.GET.get(EDIT_PARAM)
     if edit is not None and edit not in dict(canonical):
         edit = None  # nothing to change there (any more): just continue
@@ -145,7 +146,6 @@ def questionnaire(request: HttpRequest, domain_id: str) -> HttpResponse:
     if list(raw.items()) != list(canonical) or (edit is None and EDIT_PARAM in request.GET):
         return redirect(url)
 
-    advice = evaluate(domain, answers, rules_version=rulebook().version)
     is_htmx = request.htmx and not request.htmx.history_restore_request
     if advice.complete and edit is None:
         result_url = _url("result", domain, canonical)
