@@ -4,6 +4,11 @@ import json
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor.engine.schema import _surely_valid, _validator
+from advisor.engine.yamlfile import yaml_read
 
 from .conftest import ROOT
 
@@ -46,3 +51,52 @@ def test_rule_file_starts_with_the_schema_line(path):
     in_folder = path.parent != ROOT / "rules"
     schema = "../rules.schema.json" if in_folder else "./rules.schema.json"
     assert path.read_text(encoding="utf-8").splitlines()[0] == f"# yaml-language-server: $schema={schema}"
+
+
+# Start-up asks jsonschema-rs "valid?" and only asks jsonschema why when it is not
+# (advisor/engine/schema.py). If the two ever disagree, a broken file would load
+# silently: check that they agree on every shipped file and on many broken variants.
+
+SHIPPED_DATA = [yaml_read(p.read_text(encoding="utf-8"), display_path=p.name)[0].data for p in sorted((ROOT / "rules").rglob("*.yaml"))]
+ODD_VALUES = [None, 0, -1, 2.5, True, "", "Not An Id", "x" * 300, [], ["a"], {}, {"unknown": 1}, "2026-13-45", "http://example.com"]
+
+
+def _places(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _places(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _places(value, (*path, i))
+
+
+def _mutated(data, path, how, value):
+    data = json.loads(json.dumps(data))
+    parent = data
+    for step in path[:-1]:
+        parent = parent[step]
+    key = path[-1]
+    if how == "delete" and isinstance(parent, dict):
+        del parent[key]
+    elif how == "add" and isinstance(parent[key], dict):
+        parent[key]["surprise"] = value
+    else:
+        parent[key] = value
+    return data
+
+
+@pytest.mark.parametrize("index", range(len(SHIPPED_DATA)))
+def test_fast_and_explaining_validators_agree_on_shipped_files(index):
+    assert _surely_valid(SHIPPED_DATA[index])
+    assert list(_validator().iter_errors(SHIPPED_DATA[index])) == []
+
+
+@given(st.data())
+@settings(max_examples=300, deadline=None)
+def test_fast_and_explaining_validators_agree_on_broken_files(data):
+    document = data.draw(st.sampled_from(SHIPPED_DATA))
+    path = data.draw(st.sampled_from([p for p in _places(document) if p]))
+    how = data.draw(st.sampled_from(["delete", "add", "replace"]))
+    broken = _mutated(document, path, how, data.draw(st.sampled_from(ODD_VALUES)))
+    assert _surely_valid(broken) == (not any(True for _ in _validator().iter_errors(broken)))
