@@ -115,14 +115,15 @@ def _domain_check(domain: Domain, version: str) -> tuple[list[Problem], list[str
     todos: list[str] = []
     exercised: set[str] = set()
     for example in domain.examples:
-        failures = example_failures(domain, example, version)
+        advice = evaluate(domain, dict(example.answers), rules_version=version)
+        failures = example_failures(domain, example, version, advice=advice)
         if example.todo:
             state = "still fails" if failures else "now passes: remove `todo`"
             todos.append(f"{example.location}: todo example '{example.id}' {state} ({example.todo})")
             continue
         problems += failures
         if not failures:
-            exercised.update(evaluate(domain, dict(example.answers), rules_version=version).fired)
+            exercised.update(advice.fired)
 
     coverage = Coverage(
         domain=domain.id,
@@ -189,10 +190,13 @@ def _every_path(domain: Domain, version: str) -> Iterator[Advice]:
     yield from walk({})
 
 
-def example_failures(domain: Domain, example: Example, version: str) -> list[Problem]:
-    """Why the example does not hold, as problems at its location (empty when it holds)."""
+def example_failures(domain: Domain, example: Example, version: str, *, advice: Advice | None = None) -> list[Problem]:
+    """Why the example does not hold, as problems at its location (empty when it holds).
+
+    `advice` is evaluate()'s answer for the example's answers, when the caller already has it.
+    """
     answers = dict(example.answers)
-    advice = evaluate(domain, answers, rules_version=version)
+    advice = advice or evaluate(domain, answers, rules_version=version)
     failures = []
 
     def fail(message: str, fix: str) -> None:

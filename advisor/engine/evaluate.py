@@ -14,12 +14,12 @@ default first. Ruled-out candidates leave the ranking, in file order.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .compiled import UNKNOWN as _UNKNOWN
 from .loader import LIFECYCLE_RULE_ID
-from .model import AllOf, AnyOf, Candidate, Condition, Domain, Match, Not, Question, Rule, condition_questions
+from .model import AllOf, AnyOf, Candidate, Condition, Domain, Match, Not, Question
 
-_UNKNOWN = object()  # answer not given yet, or "not sure"
 _NOT_ASKED = object()  # question skipped: its ask_if is false
 
 # How each non-available status reads: (caution prefix, sentence after the service's name).
@@ -46,12 +46,51 @@ class Caution:
     text: str
 
 
+class _Explanation:
+    """Every candidate's reasons for one evaluation, built when first read.
+
+    Ranking needs only scores, and most evaluations never read a reason: each
+    questionnaire step's standing, check_rules' walk of every answer sequence,
+    the "not sure" alternatives. Building thousands of reasons for a big book
+    costs more than choosing the rules that fire (issue 6).
+    """
+
+    __slots__ = ("_answered", "_by_candidate", "_domain", "_fired")
+
+    def __init__(self, domain: Domain, fired: list[int], answered: dict[str, str]):
+        self._domain, self._fired, self._answered = domain, fired, answered
+        self._by_candidate: dict[str, tuple[Reason, ...]] | None = None
+
+    def reasons(self, candidate: Candidate) -> tuple[Reason, ...]:
+        if self._by_candidate is None:
+            self._by_candidate = self._build()  # a race builds the same thing twice: harmless
+        return self._by_candidate[candidate.id]
+
+    def _build(self) -> dict[str, tuple[Reason, ...]]:
+        domain, index, answered = self._domain, self._domain.index, self._answered
+        moved: dict[str, list[Reason]] = {c.id: [] for c in domain.candidates}
+        out: dict[str, list[Reason]] = {c.id: [] if c.available else [_lifecycle_reason(domain, c)] for c in domain.candidates}
+        for position in self._fired:
+            rule = index.rules[position]
+            rule_answers = tuple([(q, answered[q]) for q in index.questions[position] if q in answered])
+            for candidate_id, effect, weight, change in index.effects[position]:
+                reason = Reason(rule.id, effect, weight, rule.because, rule.source, rule_answers, rule.location)
+                (out if change is None else moved)[candidate_id].append(reason)
+        # A ruled-out candidate is explained by what ruled it out; the others by what moved them.
+        return {c: tuple(out[c] or moved[c]) for c in moved}
+
+
 @dataclass(frozen=True, slots=True)
 class Standing:
     candidate: Candidate
     score: int
-    reasons: tuple[Reason, ...]
     cautions: tuple[Caution, ...]
+    explanation: _Explanation = field(repr=False, compare=False)
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """For a ranked candidate: the rules that moved its score; for a ruled-out one: what ruled it out."""
+        return self.explanation.reasons(self.candidate)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +196,11 @@ def progress(domain: Domain, answers: Mapping[str, str]) -> tuple[int, int]:
 
 
 def truth(condition: Condition, facts: Mapping[str, object]) -> bool | None:
-    """True, False, or None for unknown (Kleene's three-valued logic)."""
+    """True, False, or None for unknown (Kleene's three-valued logic).
+
+    This is the definition; evaluation runs the same logic compiled once per
+    rule (compiled.condition_compile), and a test checks that the two agree.
+    """
     match condition:
         case Match(question=question, choices=choices):
             value = facts.get(question, _UNKNOWN)
@@ -195,31 +238,23 @@ def evaluate(domain: Domain, answers: Mapping[str, str], *, rules_version: str) 
     """The advice for `answers` (already checked by answers_parse): ranking so far and the next question."""
     facts, canonical, next_question = _facts(domain, answers)
     answered = dict(canonical)
-    fired = [rule for rule in domain.active_rules if truth(rule.when, facts) is True]
+    index = domain.index
+    fired = index.fired(facts)
 
     scores = {c.id: 0 for c in domain.candidates}
-    reasons: dict[str, list[Reason]] = {c.id: [] for c in domain.candidates}
-    out_reasons: dict[str, list[Reason]] = {c.id: [] for c in domain.candidates}
-    for rule in fired:
-        rule_answers = _rule_answers(rule, answered)
-        for candidate_id, weight in rule.favour:
-            scores[candidate_id] += weight
-            reasons[candidate_id].append(_reason(rule, "favour", weight, rule_answers))
-        for candidate_id, weight in rule.disfavour:
-            scores[candidate_id] -= weight
-            reasons[candidate_id].append(_reason(rule, "disfavour", weight, rule_answers))
-        for candidate_id in rule.rule_out:
-            out_reasons[candidate_id].append(_reason(rule, "rule-out", None, rule_answers))
+    ruled_out_ids = {c.id for c in domain.candidates if not c.available}
+    for position in fired:
+        for candidate_id, _, _, change in index.effects[position]:
+            if change is None:
+                ruled_out_ids.add(candidate_id)
+            else:
+                scores[candidate_id] += change
 
+    explanation = _Explanation(domain, fired, answered)
     recommendations, ruled_out = [], []
     for candidate in domain.candidates:
-        cautions = _cautions(domain, candidate)
-        if not candidate.available:
-            out_reasons[candidate.id].insert(0, _lifecycle_reason(domain, candidate))
-        if out_reasons[candidate.id]:
-            ruled_out.append(Standing(candidate, scores[candidate.id], tuple(out_reasons[candidate.id]), cautions))
-        else:
-            recommendations.append(Standing(candidate, scores[candidate.id], tuple(reasons[candidate.id]), cautions))
+        standing = Standing(candidate, scores[candidate.id], _cautions(domain, candidate), explanation)
+        (ruled_out if candidate.id in ruled_out_ids else recommendations).append(standing)
     # sorted() is stable, so equal scores keep file order: the documented tie-break.
     recommendations.sort(key=lambda standing: -standing.score)
     return Advice(
@@ -229,16 +264,8 @@ def evaluate(domain: Domain, answers: Mapping[str, str], *, rules_version: str) 
         next_question=next_question,
         recommendations=tuple(recommendations),
         ruled_out=tuple(ruled_out),
-        fired=tuple(rule.id for rule in fired),
+        fired=tuple([index.ids[position] for position in fired]),
     )
-
-
-def _rule_answers(rule: Rule, answered: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    return tuple((q, answered[q]) for q in condition_questions(rule.when) if q in answered)
-
-
-def _reason(rule: Rule, effect: str, weight: int | None, answers: tuple[tuple[str, str], ...]) -> Reason:
-    return Reason(rule.id, effect, weight, rule.because, rule.source, answers, rule.location)
 
 
 def _successor_text(domain: Domain, candidate: Candidate) -> str:
@@ -271,12 +298,17 @@ class Alternative:
     top: Candidate | None
 
 
-def unsure_alternatives(domain: Domain, answers: Mapping[str, str], *, rules_version: str) -> tuple[Alternative, ...]:
-    """For each "not sure" answer: the answers that would put another candidate on top."""
-    current = evaluate(domain, answers, rules_version=rules_version).top
-    current_id = current.candidate.id if current else None
+def unsure_alternatives(
+    domain: Domain, answers: Mapping[str, str], *, rules_version: str, advice: Advice | None = None
+) -> tuple[Alternative, ...]:
+    """For each "not sure" answer: the answers that would put another candidate on top.
+
+    `advice` is evaluate()'s answer for `answers`, when the caller already has it.
+    """
+    advice = advice or evaluate(domain, answers, rules_version=rules_version)
+    current_id = advice.top.candidate.id if advice.top else None
     alternatives = []
-    for question_id, choice_id in answers_canonical(domain, answers):
+    for question_id, choice_id in advice.answers:
         question = domain.question(question_id)
         if not question.choice(choice_id).unsure:
             continue

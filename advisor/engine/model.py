@@ -7,6 +7,10 @@ Every object that a person may want to find in a rule file carries its
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .compiled import RuleIndex
 
 AVAILABLE = "available"
 STABLE = "stable"
@@ -159,6 +163,8 @@ class Domain:
     candidates: tuple[Candidate, ...]
     rules: tuple[Rule, ...]
     examples: tuple[Example, ...]
+    # The active rules arranged for the evaluator (compiled.rule_index); derived from `rules`.
+    index: RuleIndex = field(repr=False, compare=False)
     location: str = ""
 
     def question(self, question_id: str) -> Question | None:
@@ -177,7 +183,7 @@ class Domain:
 
     @property
     def active_rules(self) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.status == STABLE)
+        return self.index.rules
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,7 +96,7 @@ def result_build(domain: Domain, answers: Mapping[str, str], *, rules_version: s
             "top": a.top.id,
             "top_name": a.top.name,
         }
-        for a in unsure_alternatives(domain, answers, rules_version=rules_version)
+        for a in unsure_alternatives(domain, answers, rules_version=rules_version, advice=advice)
     ]
     fired = set(advice.fired)
     return {

@@ -1,0 +1,44 @@
+"""The compiled conditions and the rule index give exactly what `truth()` defines.
+
+`truth()` is the readable definition of a condition; evaluation runs the
+compiled closures through the index (advisor/engine/compiled.py). Any
+difference would change advice silently, so random conditions, rules and
+facts are checked against the definition.
+"""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor.engine.compiled import UNKNOWN, condition_compile, rule_index
+from advisor.engine.evaluate import _NOT_ASKED, truth
+from advisor.engine.model import AllOf, AnyOf, Match, Not, Rule
+
+QUESTIONS = ("q", "r", "s")
+CHOICES = ("a", "b", "c")
+
+matches = st.builds(Match, st.sampled_from(QUESTIONS), st.frozensets(st.sampled_from(CHOICES), min_size=1))
+conditions = st.recursive(
+    matches,
+    lambda inner: st.one_of(
+        st.builds(Not, inner),
+        st.builds(AllOf, st.lists(inner, min_size=1, max_size=3).map(tuple)),
+        st.builds(AnyOf, st.lists(inner, min_size=1, max_size=3).map(tuple)),
+    ),
+    max_leaves=8,
+)
+# A fact is a choice, "not asked", "unknown" (explicitly, or by being absent).
+facts = st.dictionaries(st.sampled_from(QUESTIONS), st.sampled_from((*CHOICES, _NOT_ASKED, UNKNOWN)))
+
+
+@given(conditions, facts)
+@settings(max_examples=2000, deadline=None)
+def test_compiled_condition_agrees_with_truth(condition, facts):
+    assert condition_compile(condition)(facts) is truth(condition, facts)
+
+
+@given(st.lists(conditions, max_size=30), facts)
+@settings(max_examples=500, deadline=None)
+def test_index_fires_exactly_the_rules_whose_condition_holds_in_file_order(whens, facts):
+    rules = tuple(Rule(id=f"r{i}", title="", when=when, because="", source="") for i, when in enumerate(whens))
+    index = rule_index(rules)
+    assert index.fired(facts) == [i for i, rule in enumerate(rules) if truth(rule.when, facts) is True]
