@@ -38,6 +38,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "advisor.middleware.health_check",  # before host checks and the HTTPS redirect
+    # Replays kept result pages before the rest of the stack runs (advisor/pagecache.py).
+    "advisor.pagecache.page_cache",
     "advisor.middleware.security_headers",
     "django.middleware.security.SecurityMiddleware",
     # Early, so that even responses cut short by request_limits carry the policy.
@@ -95,6 +97,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Shared by every worker: snapshot rate-limit counters (`createcachetable` makes it).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "advisor_cache"},
+    # Per worker process, in memory: rendered result pages (advisor/pagecache.py). A page is
+    # 15 to 25 KB, so the least recently used are dropped beyond a few megabytes per worker.
+    "results": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "advisor-results",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ADVISOR_RESULT_CACHE_ENTRIES", "500"))},
+    },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -136,5 +146,7 @@ ADVISOR_RULES_DIR = Path(os.environ.get("ADVISOR_RULES_DIR") or BASE_DIR / "rule
 ADVISOR_SOURCE_URL = os.environ.get("ADVISOR_SOURCE_URL", "").rstrip("/")
 # Saved links per client address per hour.
 ADVISOR_SNAPSHOTS_PER_HOUR = int(os.environ.get("ADVISOR_SNAPSHOTS_PER_HOUR", "60"))
+# Keep rendered result pages in memory (0 turns it off: `make bench` measures cold rendering so).
+ADVISOR_RESULT_CACHE = os.environ.get("ADVISOR_RESULT_CACHE", "1") != "0"
 # Behind the load balancer, the client is the last X-Forwarded-For entry; locally nobody sets it honestly.
 ADVISOR_TRUST_X_FORWARDED_FOR = not DEBUG

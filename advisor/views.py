@@ -13,8 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from .engine import (
@@ -30,6 +31,7 @@ from .engine import (
 from .engine.evaluate import progress
 from .engine.result import result_build, result_compare
 from .models import SLUG_PATTERN, Snapshot, snapshot_create
+from .pagecache import pure_page
 from .ratelimit import snapshot_allowed
 from .rulebook import rulebook
 
@@ -53,9 +55,9 @@ TWICE = "'{question}' is answered more than once"
 
 
 def read_only(view):
-    """GET (and HEAD) only. Such a view changes nothing, so there is nothing for CSRF to
+    """GET and HEAD only. Such a view changes nothing, so there is nothing for CSRF to
     protect: any other method gets 405 with Allow, not a CSRF 403."""
-    return csrf_exempt(require_GET(view))
+    return csrf_exempt(require_safe(view))
 
 
 # Shared helpers -------------------------------------------------------------
@@ -221,6 +223,7 @@ def _checked_result(request: HttpRequest, domain: Domain, name: str) -> dict | H
 
 
 @read_only
+@pure_page
 def result(request: HttpRequest, domain_id: str) -> HttpResponse:
     domain = _domain(domain_id)
     document = _checked_result(request, domain, "result")
@@ -230,6 +233,7 @@ def result(request: HttpRequest, domain_id: str) -> HttpResponse:
 
 
 @read_only
+@pure_page
 def result_markdown(request: HttpRequest, domain_id: str) -> HttpResponse:
     domain = _domain(domain_id)
     document = _checked_result(request, domain, "result-md")
@@ -244,6 +248,7 @@ def _markdown(request: HttpRequest, domain: Domain, document: dict, filename: st
     return response
 
 
+@never_cache  # the form carries a CSRF token: never one visitor's page in a shared cache
 @require_http_methods(["GET", "POST"])
 def share(request: HttpRequest, domain_id: str) -> HttpResponse:
     domain = _domain(domain_id)

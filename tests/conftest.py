@@ -125,6 +125,14 @@ def tiny(tiny_dir: Path) -> RuleBook:
     return rulebook_load(tiny_dir)
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_pages():
+    """Each test starts with no result pages kept (advisor/pagecache.py): none sees another's."""
+    from django.core.cache import caches
+
+    caches["results"].clear()
+
+
 # Requests sent by the fuzz tests (Hypothesis, Schemathesis) and how many answered 5xx.
 FUZZ = {"requests": 0, "5xx": 0}
 

@@ -100,4 +100,4 @@ def test_errors_are_json(client, openapi, url, status, code):
 def test_other_methods_are_refused_with_allow(client):
     response = client.post("/api/v1/domains")
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
-    assert response["Allow"] == "GET"
+    assert response["Allow"] == "GET, HEAD"

@@ -260,4 +260,4 @@ def test_error_page_offers_a_way_back(client):
 def test_pages_refuse_other_methods(client, url):
     response = client.put(url)
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
-    assert response["Allow"] == "GET"
+    assert response["Allow"] == "GET, HEAD"

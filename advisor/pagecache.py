@@ -1,0 +1,127 @@
+"""Result pages served like static files.
+
+A result page holds nothing per visitor (no CSRF token, session, cookie or
+nonce), so for one rules version its bytes are a pure function of its URL.
+Views that promise this are wrapped in `pure_page`: their 200 responses get a
+strong ETag (a conditional GET is answered 304) and a Cache-Control that lets
+browsers and a CDN keep them. `page_cache`, a middleware just behind the
+health check, keeps each such page per worker process and answers the next
+request for the same URL (or its 304) before the rest of the stack runs; the
+response it replays carries every header the stack added the first time.
+
+Rules change only with a deploy, which starts new processes with empty caches;
+the rules version is in the key all the same, for processes that reload.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+from .rulebook import rulebook
+
+CACHE_ALIAS = "results"
+# Browsers revalidate after five minutes (a 304 costs next to nothing); a CDN keeps
+# a page for an hour, so a rules deploy reaches everyone within the hour (or purge).
+BROWSER_SECONDS = 300
+CDN_SECONDS = 3600
+# Headers that describe the body, not the resource: a 304 leaves them out.
+_BODY_HEADERS = frozenset({"content-type", "content-length"})
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One kept response: everything needed to replay it."""
+
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    etag: str
+
+    def response(self, request: HttpRequest) -> HttpResponse:
+        if _matches(request, self.etag):
+            not_modified = HttpResponseNotModified()
+            for name, value in self.headers:
+                if name.lower() not in _BODY_HEADERS:
+                    not_modified[name] = value
+            return not_modified
+        return HttpResponse(self.body, headers=dict(self.headers))
+
+
+def _matches(request: HttpRequest, etag: str) -> bool:
+    header = request.META.get("HTTP_IF_NONE_MATCH")
+    if not header:
+        return False
+    # Django's own rules for If-None-Match (weak comparison, "*"), on a stand-in response.
+    return get_conditional_response(request, etag=etag, response=HttpResponse()).status_code == 304
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def pure_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a view whose 200 responses depend on nothing but the URL and the rules version."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response  # redirects and errors are not pages to keep
+        response["ETag"] = etag_of(response.content)
+        patch_cache_control(response, public=True, max_age=BROWSER_SECONDS, s_maxage=CDN_SECONDS)
+        response.pure_page = True  # read by page_cache below
+        return get_conditional_response(request, etag=response["ETag"], response=response)
+
+    return wrapper
+
+
+def _key(request: HttpRequest) -> str | None:
+    """The cache key for a request page_cache may answer, or None."""
+    if request.method != "GET" or not settings.ADVISOR_RESULT_CACHE:
+        return None
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return None  # SecurityMiddleware must redirect it to HTTPS
+    # Hashed: a URL may be long or hold characters a cache key may not.
+    return f"{rulebook().version}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+
+
+def _keepable(response: HttpResponse) -> bool:
+    return (
+        getattr(response, "pure_page", False)
+        and response.status_code == 200
+        and not response.cookies
+        and not response.has_header("Vary")  # one URL, one body: anything else is not ours to replay
+    )
+
+
+@receiver(setting_changed)
+def _forget_pages(**kwargs) -> None:
+    """Pages render settings (e.g. ADVISOR_SOURCE_URL links): a changed setting (tests) drops them."""
+    caches[CACHE_ALIAS].clear()
+
+
+def page_cache(get_response: Callable[[HttpRequest], HttpResponse]):
+    def middleware(request: HttpRequest) -> HttpResponse:
+        key = _key(request)
+        if key is None:
+            return get_response(request)
+        cache = caches[CACHE_ALIAS]
+        page = cache.get(key)
+        if page is not None:
+            request.get_host()  # the host check still applies (DisallowedHost → 400)
+            return page.response(request)
+        response = get_response(request)
+        if _keepable(response):
+            cache.set(key, Page(response.content, tuple(response.items()), response["ETag"]))
+        return response
+
+    return middleware

@@ -1,0 +1,159 @@
+"""Result pages are kept and replayed like static files (advisor/pagecache.py): strong
+ETags, 304s, Cache-Control a CDN may follow, and a per-worker cache that never serves
+what the full stack would not."""
+
+from http import HTTPStatus
+
+import pytest
+
+from advisor import views
+
+from .test_pages import DB_COMPLETE, q
+
+RESULT = f"/database/result?{q(DB_COMPLETE)}"
+HTTPS = {"X-Forwarded-Proto": "https"}
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """How many times the result document was built: a replayed page builds none."""
+    calls = []
+    real = views.result_build
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(views, "result_build", counting)
+    return calls
+
+
+@pytest.mark.parametrize("url", [RESULT, RESULT.replace("/result?", "/result.md?")])
+def test_result_has_a_strong_etag_and_may_be_kept_by_a_cdn(client, url):
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    etag = response["ETag"]
+    assert etag.startswith('"')
+    assert etag.endswith('"')
+    assert not etag.startswith("W/")
+    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=300", "s-maxage=3600"}
+    assert "Set-Cookie" not in response
+    assert "Vary" not in response
+
+
+def test_conditional_get_is_answered_304_with_no_body(client):
+    etag = client.get(RESULT)["ETag"]
+    response = client.get(RESULT, headers={"If-None-Match": etag})
+    assert response.status_code == HTTPStatus.NOT_MODIFIED
+    assert response.content == b""
+    assert response["ETag"] == etag
+    assert "max-age=300" in response["Cache-Control"]
+    assert "Content-Type" not in response
+
+
+def test_stale_etag_gets_the_page(client):
+    client.get(RESULT)
+    response = client.get(RESULT, headers={"If-None-Match": '"0123456789abcdef"'})
+    assert response.status_code == HTTPStatus.OK
+    assert b"<!doctype html>" in response.content
+
+
+def test_first_conditional_get_is_a_304_too(client, renders):
+    etag = client.get(RESULT)["ETag"]
+    from django.core.cache import caches
+
+    caches["results"].clear()  # a worker that has not kept the page yet
+    assert client.get(RESULT, headers={"If-None-Match": etag}).status_code == HTTPStatus.NOT_MODIFIED
+    assert len(renders) == 2
+
+
+def test_a_kept_page_is_replayed_byte_for_byte_without_rendering(client, renders):
+    first = client.get(RESULT)
+    second = client.get(RESULT)
+    assert len(renders) == 1
+    assert second.content == first.content
+    assert dict(second.headers) == dict(first.headers)
+
+
+def test_cache_off_renders_every_time(client, renders, settings):
+    settings.ADVISOR_RESULT_CACHE = False
+    client.get(RESULT)
+    second = client.get(RESULT)
+    assert len(renders) == 2
+    assert second["ETag"]  # ETag and 304 do not depend on the cache
+
+
+def test_other_answers_are_another_page(client, renders):
+    client.get(RESULT)
+    other = client.get(f"/database/result?{q({**DB_COMPLETE, 'audit': 'yes'})}")
+    assert other.status_code == HTTPStatus.OK
+    assert len(renders) == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        (f"/database/result?{q(dict(reversed(list(DB_COMPLETE.items()))))}", HTTPStatus.MOVED_PERMANENTLY),
+        ("/database/result?purpose=app", HTTPStatus.FOUND),
+        ("/database/result?purpose=nonsense", HTTPStatus.BAD_REQUEST),
+    ],
+)
+def test_redirects_and_errors_are_neither_tagged_nor_kept(client, renders, url, status):
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == status
+        assert "ETag" not in response
+        assert "public" not in response.get("Cache-Control", "")
+    assert len(renders) == (0 if status == HTTPStatus.BAD_REQUEST else 2 if status == HTTPStatus.FOUND else 0)
+
+
+def test_the_share_form_is_never_cached(client):
+    response = client.get(f"/database/share?{q(DB_COMPLETE)}")
+    assert response.status_code == HTTPStatus.OK
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+@pytest.fixture
+def production(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["advisor.example.com"]
+    return settings
+
+
+def test_a_kept_page_still_redirects_plain_http_and_refuses_unknown_hosts(client, production, renders):
+    host = {"HTTP_HOST": "advisor.example.com"}
+    kept = client.get(RESULT, headers=HTTPS, **host)
+    assert kept.status_code == HTTPStatus.OK
+    assert kept["Strict-Transport-Security"].startswith("max-age=")
+    plain = client.get(RESULT, **host)
+    assert plain.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert plain["Location"].startswith("https://advisor.example.com/database/result?")
+    evil = client.get(RESULT, headers=HTTPS, HTTP_HOST="evil.example")
+    assert evil.status_code == HTTPStatus.BAD_REQUEST
+    replayed = client.get(RESULT, headers=HTTPS, **host)
+    assert replayed.content == kept.content
+    assert replayed["Content-Security-Policy"] == kept["Content-Security-Policy"]
+    assert len(renders) == 1
+
+
+def test_head_gets_the_headers(client):
+    response = client.head(RESULT)
+    assert response.status_code == HTTPStatus.OK
+    assert response["ETag"] == client.get(RESULT)["ETag"]
+
+
+def test_a_new_rule_book_is_a_new_page(client, settings, tiny_dir, monkeypatch):
+    from advisor import rulebook as holder
+
+    shipped_etag = client.get(RESULT)["ETag"]
+    changed = tiny_dir.parent / "changed"
+    import shutil
+
+    shutil.copytree(settings.ADVISOR_RULES_DIR, changed)
+    path = changed / "database.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Which database?", "title: Which database, then?"), encoding="utf-8")
+    monkeypatch.setattr(holder, "_book", holder.rulebook_load(changed, display_root=settings.BASE_DIR))
+    response = client.get(RESULT)
+    assert response["ETag"] != shipped_etag
+    assert b"Which database, then?" in response.content
