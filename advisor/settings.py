@@ -74,7 +74,11 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+        "OPTIONS": {
+            "context_processors": ["django.template.context_processors.request"],
+            # {% path %}, {% head_assets %} and the filters, in every template without a {% load %}.
+            "builtins": ["advisor.templatetags.advisor"],
+        },
     }
 ]
 

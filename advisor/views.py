@@ -34,6 +34,7 @@ from .models import SLUG_PATTERN, Snapshot, snapshot_create
 from .pagecache import pure_page
 from .ratelimit import snapshot_allowed
 from .rulebook import rulebook
+from .templatetags.advisor import url_path
 
 # Areas in the order the home page shows them (the schema's `area` enum).
 AREA_TITLES = {
@@ -86,7 +87,7 @@ def _raw_answers(query: QueryDict, *, ignore: tuple[str, ...] = ()) -> dict[str,
 
 def _url(name: str, domain: Domain, answers) -> str:
     query = urlencode(list(answers))
-    return reverse(name, args=[domain.id]) + (f"?{query}" if query else "")
+    return url_path(name, domain.id) + (f"?{query}" if query else "")
 
 
 def _edit_url(domain: Domain, answers, question_id: str) -> str:
@@ -176,7 +177,7 @@ def questionnaire(request: HttpRequest, domain_id: str) -> HttpResponse:
         "at_most": max(at_most, position),
         "standing": advice.recommendations[:STANDING_SIZE],
         "advice": advice,
-        "restart_url": reverse("questionnaire", args=[domain.id]),
+        "restart_url": url_path("questionnaire", domain.id),
         "back_url": _back_url(domain, canonical, edit),
         "htmx_fragment": is_htmx,
     }

@@ -157,3 +157,15 @@ def test_a_new_rule_book_is_a_new_page(client, settings, tiny_dir, monkeypatch):
     response = client.get(RESULT)
     assert response["ETag"] != shipped_etag
     assert b"Which database, then?" in response.content
+
+
+@pytest.mark.parametrize("header", ["{etag}", "W/{etag}", '"other", {etag}', "*"])
+def test_kept_page_answers_304_to_any_matching_if_none_match(client, header):
+    etag = client.get(RESULT)["ETag"]
+    response = client.get(RESULT, headers={"If-None-Match": header.format(etag=etag)})
+    assert response.status_code == HTTPStatus.NOT_MODIFIED
+
+
+def test_kept_page_answers_200_when_no_tag_matches(client):
+    client.get(RESULT)
+    assert client.get(RESULT, headers={"If-None-Match": '"a", W/"b"'}).status_code == HTTPStatus.OK
