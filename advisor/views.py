@@ -95,6 +95,12 @@ def _edit_url(domain: Domain, answers, question_id: str) -> str:
     return _url("questionnaire", domain, [*answers, (EDIT_PARAM, question_id)])
 
 
+def _edit_urls(domain: Domain, answers) -> dict[str, str]:
+    """_edit_url for every answered question, encoding the answers once."""
+    start = _url("questionnaire", domain, answers) + ("&" if answers else "?")
+    return {question_id: start + urlencode([(EDIT_PARAM, question_id)]) for question_id, _ in answers}
+
+
 def error_response(
     request: HttpRequest, status: HTTPStatus, title: str, detail: str, *, domain: Domain | None = None, code: str = ""
 ) -> HttpResponse:
@@ -157,8 +163,10 @@ def questionnaire(request: HttpRequest, domain_id: str) -> HttpResponse:
     question = domain.question(edit) if edit else advice.next_question
     answered, at_most = progress(domain, answers)
     position = [q for q, _ in canonical].index(edit) + 1 if edit else answered + 1
-    hidden_before = [(q, c) for q, c in canonical if domain.questions.index(domain.question(q)) < domain.questions.index(question)]
-    hidden_after = [(q, c) for q, c in canonical if (q, c) not in hidden_before and q != question.id]
+    order = {q.id: i for i, q in enumerate(domain.questions)}
+    hidden_before = [(q, c) for q, c in canonical if order[q] < order[question.id]]
+    hidden_after = [(q, c) for q, c in canonical if order[q] > order[question.id]]
+    change_urls = _edit_urls(domain, canonical)
     context = {
         **_common(domain),
         "question": question,
@@ -166,12 +174,7 @@ def questionnaire(request: HttpRequest, domain_id: str) -> HttpResponse:
         "hidden_before": hidden_before,
         "hidden_after": hidden_after,
         "answered": [
-            {
-                "question": domain.question(q),
-                "choice": domain.question(q).choice(c),
-                "change_url": _edit_url(domain, canonical, q),
-            }
-            for q, c in canonical
+            {"question": (asked := domain.question(q)), "choice": asked.choice(c), "change_url": change_urls[q]} for q, c in canonical
         ],
         "position": position,
         "at_most": max(at_most, position),
@@ -202,7 +205,7 @@ def _back_url(domain: Domain, canonical: tuple[tuple[str, str], ...], edit: str 
 def _result_context(domain: Domain | None, document: dict, **extra) -> dict:
     """What result.html needs; `domain` is None for a snapshot whose domain today's rules lack."""
     answers = [(a["question"], a["choice"]) for a in document["answers"]]
-    change_urls = {q: _edit_url(domain, answers, q) for q, _ in answers} if domain else None
+    change_urls = _edit_urls(domain, answers) if domain else None
     return {**_common(domain), "result": document, "answers_query": urlencode(answers), "change_urls": change_urls, **extra}
 
 
