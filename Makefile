@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint check-python
+.PHONY: setup run test lint bench check-python
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -39,3 +39,9 @@ test: setup lint
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check_rules --coverage
 	$(BIN)/python -m pytest
 	scripts/with-postgres $(BIN)/python -m pytest -q -m "not browser" tests/test_pages.py tests/test_security.py tests/test_concurrency.py tests/test_fuzz.py tests/test_schemathesis.py
+
+# Issue 6's figures (not part of `make test`: timings belong in a benchmark). About
+# a minute and a half; the HTTP figures need wrk (Debian: apt-get install -y wrk).
+bench: setup
+	@command -v wrk >/dev/null || echo "make bench: wrk is not installed, so the HTTP figures are skipped (apt-get install -y wrk)" >&2
+	$(BIN)/python -m bench
