@@ -40,5 +40,30 @@ def test_compiled_condition_agrees_with_truth(condition, facts):
 @settings(max_examples=500, deadline=None)
 def test_index_fires_exactly_the_rules_whose_condition_holds_in_file_order(whens, facts):
     rules = tuple(Rule(id=f"r{i}", title="", when=when, because="", source="") for i, when in enumerate(whens))
-    index = rule_index(rules)
+    index = rule_index(rules, ())
     assert index.fired(facts) == [i for i, rule in enumerate(rules) if truth(rule.when, facts) is True]
+
+
+CANDIDATES = ("a", "b", "c", "d", "e")
+weights = st.lists(st.tuples(st.sampled_from(CANDIDATES), st.integers(1, 10)), max_size=3).map(tuple)
+effects = st.tuples(weights, weights, st.lists(st.sampled_from(CANDIDATES), max_size=2).map(tuple))
+
+
+@given(st.lists(effects, max_size=40), st.data())
+@settings(max_examples=500, deadline=None)
+def test_tally_adds_up_scores_and_rule_outs_as_plainly_as_by_hand(rule_effects, data):
+    rules = tuple(
+        Rule(id=f"r{i}", title="", when=Match("q", frozenset({"a"})), because="", source="", favour=f, disfavour=d, rule_out=o)
+        for i, (f, d, o) in enumerate(rule_effects)
+    )
+    fired = sorted(data.draw(st.sets(st.sampled_from(range(len(rules))))) if rules else [])
+    scores, ruled_out = rule_index(rules, CANDIDATES).tally(fired)
+    expected = dict.fromkeys(CANDIDATES, 0)
+    for i in fired:
+        for candidate, weight in rules[i].favour:
+            expected[candidate] += weight
+        for candidate, weight in rules[i].disfavour:
+            expected[candidate] -= weight
+    assert scores == list(expected.values())
+    out = {c for i in fired for c in rules[i].rule_out}
+    assert [bool(ruled_out >> n & 1) for n in range(len(CANDIDATES))] == [c in out for c in CANDIDATES]

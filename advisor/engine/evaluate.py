@@ -241,20 +241,14 @@ def evaluate(domain: Domain, answers: Mapping[str, str], *, rules_version: str) 
     index = domain.index
     fired = index.fired(facts)
 
-    scores = {c.id: 0 for c in domain.candidates}
-    ruled_out_ids = {c.id for c in domain.candidates if not c.available}
-    for position in fired:
-        for candidate_id, _, _, change in index.effects[position]:
-            if change is None:
-                ruled_out_ids.add(candidate_id)
-            else:
-                scores[candidate_id] += change
+    scores, ruled_out_mask = index.tally(fired)
 
     explanation = _Explanation(domain, fired, answered)
     recommendations, ruled_out = [], []
-    for candidate in domain.candidates:
-        standing = Standing(candidate, scores[candidate.id], _cautions(domain, candidate), explanation)
-        (ruled_out if candidate.id in ruled_out_ids else recommendations).append(standing)
+    for number, candidate in enumerate(domain.candidates):
+        standing = Standing(candidate, scores[number], _cautions(domain, candidate), explanation)
+        out = ruled_out_mask >> number & 1 or not candidate.available
+        (ruled_out if out else recommendations).append(standing)
     # sorted() is stable, so equal scores keep file order: the documented tie-break.
     recommendations.sort(key=lambda standing: -standing.score)
     return Advice(

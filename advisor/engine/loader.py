@@ -176,7 +176,7 @@ def _domain_build(domain_id: str, parts: list[_Part], display_path: str) -> tupl
         candidates=candidates,
         rules=rules,
         examples=examples,
-        index=rule_index(tuple(rule for rule in rules if rule.status == m.STABLE)),
+        index=rule_index(tuple(rule for rule in rules if rule.status == m.STABLE), tuple(c.id for c in candidates)),
         location=header_part.at("domain"),
     )
     return domain, problems
