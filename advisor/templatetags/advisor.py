@@ -1,10 +1,12 @@
 from functools import cache, lru_cache
+from typing import Any
 
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix, reverse
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -39,10 +41,52 @@ def _reversed(prefix: str, name: str, args: tuple[str, ...]) -> str:
     return reverse(name, args=args)
 
 
+# {% once %} ------------------------------------------------------------------
+# A result page is mostly the same few fragments in new combinations: a rule's
+# explanation for a given answer, a row of the trace, a question's radios. Each
+# costs 15-40 µs to render and is shared by every answer set that shows it.
+
+ONCE_LIMIT = 4096  # fragments kept per process (a few hundred bytes each)
+_once: dict[tuple, str] = {}
+
+
+@register.simple_tag
+def once(partial: str, **values: Any) -> str:
+    """{% once "advisor/result.html#reason-item" reason=reason %}: the partial, rendered with
+    these values and nothing else, kept per process by those values.
+
+    The partial sees only the values named here, so they are the whole of what it
+    depends on and the key can never be stale. Values must be plain data (strings,
+    numbers, lists and dicts of them) or frozen dataclasses.
+    """
+    key = (partial, _frozen(values))
+    html = _once.get(key)
+    if html is None:
+        html = mark_safe(get_template(partial).render(values))  # noqa: S308 - a template's own escaped output
+        if len(_once) >= ONCE_LIMIT:
+            _once.pop(next(iter(_once)))  # the oldest: plain dicts keep insertion order
+        _once[key] = html
+    return html
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _frozen(value: Any) -> Any:
+    """The value as something hashable: lists and dicts become tuples, all the way down."""
+    kind = type(value)
+    if kind is dict:
+        return tuple([(k, v if type(v) in _PLAIN else _frozen(v)) for k, v in value.items()])
+    if kind is list or kind is tuple:
+        return tuple([v if type(v) in _PLAIN else _frozen(v) for v in value])
+    return value  # str, int, bool, None, frozen dataclasses: hashable as they are
+
+
 @receiver(setting_changed)
 def _forget(**kwargs) -> None:
     _head_assets.cache_clear()
     _reversed.cache_clear()
+    _once.clear()
 
 
 @register.filter
