@@ -101,13 +101,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Shared by every worker: snapshot rate-limit counters (`createcachetable` makes it).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "advisor_cache"},
-    # Per worker process, in memory: rendered result pages (advisor/pagecache.py). A page is
-    # 15 to 25 KB, so the least recently used are dropped beyond a few megabytes per worker.
+    # Per worker process, in memory: rendered result pages (advisor/pagecache.py), two entries
+    # each (the page and its 304). A page is 4 to 6 KB gzip-compressed (15 to 25 KB plain);
+    # beyond the limit the least recently used go.
     "results": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "advisor-results",
         "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ADVISOR_RESULT_CACHE_ENTRIES", "500"))},
+        "OPTIONS": {"MAX_ENTRIES": 2 * int(os.environ.get("ADVISOR_RESULT_CACHE_PAGES", "1000"))},
     },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -16,7 +16,7 @@ from . import engine, http
 # long enough for a steady rate, short enough for a bench under two minutes.
 ROUNDS = 3
 SECONDS = 2  # wrk takes whole seconds
-PATHS = 300  # different answer sets per run; fits the result cache (ADVISOR_RESULT_CACHE_ENTRIES)
+PATHS = 300  # different answer sets per run; fits the result cache (ADVISOR_RESULT_CACHE_PAGES)
 
 # (figure, comparison, limit): issue 6's budget on this machine.
 BUDGETS = [
@@ -92,9 +92,9 @@ def http_figures() -> None:
         http.wrk(base, paths, seconds=3)  # warm-up: each worker keeps each page
         load("http_result_warm", *http.paired(base, paths, rounds=ROUNDS, seconds=SECONDS))
         load("http_result_repeated", *http.paired(base, paths[:1], rounds=ROUNDS, seconds=SECONDS))
-        _, headers, _ = http.fetch(base, paths[0])
+        _, headers, _ = http.fetch(base, paths[0], http.LOAD_HEADERS)  # the gzip representation's ETag
         conditional = {"If-None-Match": headers["ETag"]}
-        status, _, _ = http.fetch(base, paths[0], conditional)
+        status, _, _ = http.fetch(base, paths[0], {**http.LOAD_HEADERS, **conditional})
         _expect(status == 304, f"a conditional GET answered {status}, not 304")
         load("http_not_modified", *http.paired(base, paths[:1], rounds=ROUNDS, seconds=SECONDS, headers=conditional))
         rss = [http.rss_mib(pid) for pid in http.worker_pids(base)]

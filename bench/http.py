@@ -3,7 +3,8 @@
 Every page figure is a ratio to the app's own `/healthz` measured against the
 same server in the same run: this machine's speed cancels out, the cost of
 the advisor's own work remains. Requests carry `X-Forwarded-Proto: https`, as
-they do from the load balancer (production settings redirect plain HTTP).
+they do from the load balancer (production settings redirect plain HTTP), and
+`Accept-Encoding: gzip, deflate, br`, as every browser and CDN sends.
 """
 
 from __future__ import annotations
@@ -28,8 +29,11 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 CONNECTIONS = 8  # enough to keep both workers busy while one waits on the socket
+THREADS = int(os.environ.get("BENCH_WRK_THREADS", "1"))  # one wrk thread leaves the cores to the workers
 HOST = "127.0.0.1"
 HEADERS = {"X-Forwarded-Proto": "https", "Host": "localhost"}
+# Load as browsers and CDNs send it: they all accept gzip (kept result pages are served compressed).
+LOAD_HEADERS = {**HEADERS, "Accept-Encoding": "gzip, deflate, br"}
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,7 @@ def _lua_string(text: str) -> str:
 
 def wrk(base: str, paths: list[str], *, seconds: int, headers: dict[str, str] | None = None) -> Load:
     """Drive `paths` round-robin for `seconds`; throughput, latency, and responses that were not 2xx/3xx."""
-    all_headers = {**HEADERS, **(headers or {})}
+    all_headers = {**LOAD_HEADERS, **(headers or {})}
     script = _LUA % (
         ", ".join(map(_lua_string, paths)),
         ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in all_headers.items()),
@@ -150,7 +154,7 @@ def wrk(base: str, paths: list[str], *, seconds: int, headers: dict[str, str] | 
         file.write(script)
         file.flush()
         out = subprocess.run(
-            ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--latency", "-s", file.name, base],
+            ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--latency", "-s", file.name, base],
             capture_output=True,
             text=True,
             check=True,

@@ -38,7 +38,7 @@ def test_result_has_a_strong_etag_and_may_be_kept_by_a_cdn(client, url):
     assert not etag.startswith("W/")
     assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=300", "s-maxage=3600"}
     assert "Set-Cookie" not in response
-    assert "Vary" not in response
+    assert response["Vary"] == "Accept-Encoding"  # a kept page may be replayed gzip-compressed
 
 
 def test_conditional_get_is_answered_304_with_no_body(client):
@@ -169,3 +169,39 @@ def test_kept_page_answers_304_to_any_matching_if_none_match(client, header):
 def test_kept_page_answers_200_when_no_tag_matches(client):
     client.get(RESULT)
     assert client.get(RESULT, headers={"If-None-Match": '"a", W/"b"'}).status_code == HTTPStatus.OK
+
+
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def test_clients_that_accept_gzip_get_the_page_compressed_with_its_own_etag(client, renders):
+    import gzip
+
+    plain = client.get(RESULT)
+    for _ in range(2):  # the first from the render, the second replayed
+        packed = client.get(RESULT, headers=GZIP)
+        assert packed.status_code == HTTPStatus.OK
+        assert packed["Content-Encoding"] == "gzip"
+        assert packed["Content-Length"] == str(len(packed.content))
+        assert gzip.decompress(packed.content) == plain.content
+        assert len(packed.content) < len(plain.content) / 3
+        assert packed["ETag"] != plain["ETag"]
+        assert packed["Vary"] == "Accept-Encoding"
+        assert packed["Content-Security-Policy"] == plain["Content-Security-Policy"]
+    assert len(renders) == 2  # each representation is kept when first asked for, then replayed
+    assert "Content-Encoding" not in client.get(RESULT)  # and others still get it plain
+    assert len(renders) == 2
+
+
+def test_the_first_request_with_gzip_gets_gzip_too(client):
+    response = client.get(RESULT, headers=GZIP)
+    assert response["Content-Encoding"] == "gzip"
+
+
+def test_each_representation_answers_304_to_its_own_etag_only(client):
+    plain_etag = client.get(RESULT)["ETag"]
+    packed_etag = client.get(RESULT, headers=GZIP)["ETag"]
+    assert client.get(RESULT, headers={**GZIP, "If-None-Match": packed_etag}).status_code == HTTPStatus.NOT_MODIFIED
+    assert client.get(RESULT, headers={"If-None-Match": plain_etag}).status_code == HTTPStatus.NOT_MODIFIED
+    assert client.get(RESULT, headers={**GZIP, "If-None-Match": plain_etag}).status_code == HTTPStatus.OK
+    assert client.get(RESULT, headers={"If-None-Match": packed_etag}).status_code == HTTPStatus.OK
