@@ -40,10 +40,10 @@ CACHE_ALIAS = "results"
 BROWSER_SECONDS = 300
 CDN_SECONDS = 3600
 # Headers that describe the body, not the resource: a 304 leaves them out.
-_BODY_HEADERS = frozenset({"content-type", "content-length"})
+_BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding", "content-disposition"})
 _NOT_MODIFIED = ":304"  # key suffix of a page's kept 304
 _GZIP = ":gzip"  # key suffix of a page's gzip-compressed copy
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads Accept-Encoding
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q=0(?:\.0*)?\s*(?:,|$))")  # "gzip", not "gzip;q=0"
 
 
 def _not_modified(page: HttpResponse) -> HttpResponse:
@@ -77,6 +77,9 @@ def pure_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         if response.status_code != 200:
             return response  # redirects and errors are not pages to keep
         response["ETag"] = etag_of(response.content)
+        if response.cookies:  # something per visitor crept in: no shared cache may keep it
+            patch_cache_control(response, private=True)
+            return response
         patch_cache_control(response, public=True, max_age=BROWSER_SECONDS, s_maxage=CDN_SECONDS)
         patch_vary_headers(response, ["Accept-Encoding"])  # page_cache may answer with gzip
         response.pure_page = True  # read by page_cache below
@@ -92,7 +95,10 @@ def _key(request: HttpRequest) -> str | None:
     if settings.SECURE_SSL_REDIRECT and not request.is_secure():
         return None  # SecurityMiddleware must redirect it to HTTPS
     # Hashed: a URL may be long or hold characters a cache key may not (and short keys check fast).
-    return f"{rulebook().version}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]}"
+    # The scheme too: a page kept from plain HTTP lacks HSTS (SECURE_SSL_REDIRECT may be off
+    # when the load balancer redirects instead).
+    url = f"{request.scheme}:{request.get_full_path()}"
+    return f"{rulebook().version}:{hashlib.sha256(url.encode()).hexdigest()[:32]}"
 
 
 def _keepable(response: HttpResponse) -> bool:
@@ -143,8 +149,9 @@ def page_cache(get_response: Callable[[HttpRequest], HttpResponse]):
         if _keepable(response):
             # Keep the representation this client takes: nearly every client takes gzip.
             page = _compressed(response) if key.endswith(_GZIP) else response
-            cache.set_many({key: page, key + _NOT_MODIFIED: _not_modified(page)})
-            return page
+            not_modified = _not_modified(page)
+            cache.set_many({key: page, key + _NOT_MODIFIED: not_modified})
+            return not_modified if _matches(request, page["ETag"]) else page  # e.g. a -gzip tag after a restart
         return response
 
     return middleware

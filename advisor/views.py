@@ -178,8 +178,9 @@ def questionnaire(request: HttpRequest, domain_id: str) -> HttpResponse:
         ],
         "position": position,
         "at_most": max(at_most, position),
-        "standing": advice.recommendations[:STANDING_SIZE],
-        "advice": advice,
+        # Names and scores only: plain values {% once %} can key the standing fragment by.
+        "leading": [(s.candidate.name, s.score) for s in advice.recommendations[:STANDING_SIZE]],
+        "ruled_out": [s.candidate.name for s in advice.ruled_out],
         "restart_url": url_path("questionnaire", domain.id),
         "back_url": _back_url(domain, canonical, edit),
         "htmx_fragment": is_htmx,
@@ -217,8 +218,9 @@ def _checked_result(request: HttpRequest, domain: Domain, name: str) -> dict | H
     except AnswerError as error:
         return _bad_answers(request, domain, error)
     canonical = answers_canonical(domain, answers)
-    if list(raw.items()) != list(canonical):
-        # One result, one URL: the share link is always the canonical one.
+    if request.META.get("QUERY_STRING", "") != urlencode(canonical):
+        # One result, one URL, byte for byte (another order, another spelling of the same
+        # answers, a stray parameter): the share link, and the key caches keep it by.
         return HttpResponseRedirect(_url(name, domain, canonical), status=HTTPStatus.MOVED_PERMANENTLY)
     document = result_build(domain, answers, rules_version=rulebook().version)
     if not document["complete"]:

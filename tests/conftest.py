@@ -126,11 +126,15 @@ def tiny(tiny_dir: Path) -> RuleBook:
 
 
 @pytest.fixture(autouse=True)
-def _no_kept_pages():
-    """Each test starts with no result pages kept (advisor/pagecache.py): none sees another's."""
+def _nothing_kept():
+    """Each test starts with no result pages (advisor/pagecache.py), fragments or worked-out
+    URLs (advisor/templatetags/advisor.py) kept: none sees another's."""
     from django.core.cache import caches
 
+    from advisor.templatetags.advisor import _forget
+
     caches["results"].clear()
+    _forget()
 
 
 # Requests sent by the fuzz tests (Hypothesis, Schemathesis) and how many answered 5xx.

@@ -9,9 +9,10 @@ facts are checked against the definition.
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from advisor.engine.check import _every_path
 from advisor.engine.compiled import UNKNOWN, condition_compile, rule_index
-from advisor.engine.evaluate import _NOT_ASKED, truth
-from advisor.engine.model import AllOf, AnyOf, Match, Not, Rule
+from advisor.engine.evaluate import _NOT_ASKED, _facts, evaluate, truth
+from advisor.engine.model import AllOf, AnyOf, Match, Not, Rule, condition_questions
 
 QUESTIONS = ("q", "r", "s")
 CHOICES = ("a", "b", "c")
@@ -67,3 +68,54 @@ def test_tally_adds_up_scores_and_rule_outs_as_plainly_as_by_hand(rule_effects, 
     assert scores == list(expected.values())
     out = {c for i in fired for c in rules[i].rule_out}
     assert [bool(ruled_out >> n & 1) for n in range(len(CANDIDATES))] == [c in out for c in CANDIDATES]
+
+
+# The whole evaluator against a plain one built on truth(): every answer sequence of every
+# shipped domain, complete and half-way, must give the same rules, scores, order and reasons.
+
+
+def _plainly(domain, answers):
+    facts, canonical, _ = _facts(domain, answers)
+    answered = dict(canonical)
+    fired = [r for r in domain.rules if r.status == "stable" and truth(r.when, facts) is True]
+    scores = {c.id: 0 for c in domain.candidates}
+    moved = {c.id: [] for c in domain.candidates}
+    out = {c.id: [] if c.available else [("lifecycle", "rule-out", None, ())] for c in domain.candidates}
+    for rule in fired:
+        quoted = tuple((q, answered[q]) for q in condition_questions(rule.when) if q in answered)
+        for candidate, weight in rule.favour:
+            scores[candidate] += weight
+            moved[candidate].append((rule.id, "favour", weight, quoted))
+        for candidate, weight in rule.disfavour:
+            scores[candidate] -= weight
+            moved[candidate].append((rule.id, "disfavour", weight, quoted))
+        for candidate in rule.rule_out:
+            out[candidate].append((rule.id, "rule-out", None, quoted))
+    ranked = sorted((c for c in domain.candidates if not out[c.id]), key=lambda c: -scores[c.id])
+    return (
+        [r.id for r in fired],
+        [(c.id, scores[c.id], moved[c.id]) for c in ranked],
+        [(c.id, out[c.id]) for c in domain.candidates if out[c.id]],
+    )
+
+
+def _as_plain(advice):
+    def reasons(standing):
+        return [(r.rule, r.effect, r.weight, r.answers) for r in standing.reasons]
+
+    return (
+        list(advice.fired),
+        [(s.candidate.id, s.score, reasons(s)) for s in advice.recommendations],
+        [(s.candidate.id, reasons(s)) for s in advice.ruled_out],
+    )
+
+
+def test_evaluate_agrees_with_a_plain_evaluator_on_every_shipped_answer_sequence(shipped):
+    checked = 0
+    for domain in shipped.domains:
+        for complete in _every_path(domain, shipped.version):
+            answers = dict(complete.answers)
+            for part in (answers, dict(list(answers.items())[: len(answers) // 2])):
+                assert _as_plain(evaluate(domain, part, rules_version="t")) == _plainly(domain, part), (domain.id, part)
+                checked += 1
+    assert checked > 6000

@@ -63,3 +63,10 @@ def test_every_value_is_part_of_the_key():
     linked = tags.once("advisor/result.html#trace-row", rule=row, source_url="https://example.com/blob/main")
     assert "<code>rules/x.yaml:7</code>" in plain
     assert 'href="https://example.com/blob/main/rules/x.yaml#L7"' in linked
+
+
+def test_values_of_different_types_are_different_keys():
+    from django.utils.safestring import mark_safe
+
+    keys = {tags._frozen(v) for v in (1, True, 1.0, "1", mark_safe("1"), [1], {"a": 1})}
+    assert len(keys) == 7

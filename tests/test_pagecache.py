@@ -205,3 +205,46 @@ def test_each_representation_answers_304_to_its_own_etag_only(client):
     assert client.get(RESULT, headers={"If-None-Match": plain_etag}).status_code == HTTPStatus.NOT_MODIFIED
     assert client.get(RESULT, headers={**GZIP, "If-None-Match": plain_etag}).status_code == HTTPStatus.OK
     assert client.get(RESULT, headers={"If-None-Match": packed_etag}).status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        q(DB_COMPLETE).replace("purpose=app", "purpose=%61pp"),
+        q(DB_COMPLETE) + "&csrfmiddlewaretoken=x",
+        q(DB_COMPLETE) + "&",
+    ],
+)
+def test_another_spelling_of_the_same_answers_redirects_to_the_one_url(client, renders, query):
+    response = client.get(f"/database/result?{query}")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == RESULT
+    assert len(renders) == 0
+
+
+def test_a_kept_304_still_refuses_unknown_hosts(client, production):
+    etag = client.get(RESULT, headers=HTTPS, HTTP_HOST="advisor.example.com")["ETag"]
+    response = client.get(RESULT, headers={**HTTPS, "If-None-Match": etag}, HTTP_HOST="evil.example")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_a_restarted_worker_answers_304_to_the_gzip_tag(client):
+    from django.core.cache import caches
+
+    etag = client.get(RESULT, headers=GZIP)["ETag"]
+    caches["results"].clear()
+    assert client.get(RESULT, headers={**GZIP, "If-None-Match": etag}).status_code == HTTPStatus.NOT_MODIFIED
+
+
+def test_gzip_refused_with_q_0_gets_the_page_plain(client):
+    client.get(RESULT, headers=GZIP)
+    assert "Content-Encoding" not in client.get(RESULT, headers={"Accept-Encoding": "gzip;q=0, identity"})
+
+
+def test_a_304_leaves_out_headers_that_describe_a_body(client):
+    etag = client.get(RESULT, headers=GZIP)["ETag"]
+    response = client.get(RESULT, headers={**GZIP, "If-None-Match": etag})
+    assert response.status_code == HTTPStatus.NOT_MODIFIED
+    for header in ("Content-Encoding", "Content-Length", "Content-Type"):
+        assert header not in response
+    assert response["Vary"] == "Accept-Encoding"

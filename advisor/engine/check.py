@@ -196,7 +196,8 @@ def example_failures(domain: Domain, example: Example, version: str, *, advice: 
     `advice` is evaluate()'s answer for the example's answers, when the caller already has it.
     """
     answers = dict(example.answers)
-    advice = advice or evaluate(domain, answers, rules_version=version)
+    if advice is None:
+        advice = evaluate(domain, answers, rules_version=version)
     failures = []
 
     def fail(message: str, fix: str) -> None:

@@ -21,8 +21,8 @@ UNKNOWN = object()  # the fact for a question not answered yet, or answered "not
 
 type Facts = Mapping[str, object]
 type Test = Callable[[Facts], bool | None]
-# (candidate, "favour" | "disfavour" | "rule-out", weight, score change or None for rule-out)
-type Effect = tuple[str, str, int | None, int | None]
+# (candidate, "favour" | "disfavour" | "rule-out", weight or None for rule-out)
+type Effect = tuple[str, str, int | None]
 
 
 def condition_compile(condition: Condition) -> Test:
@@ -104,7 +104,7 @@ def condition_compile(condition: Condition) -> Test:
 
 
 def condition_guard(condition: Condition) -> Match | None:
-    """A test that must surely hold for the whole condition to, or None if there is none.
+    """A test the condition cannot surely hold without, or None if there is none.
 
     Only `equals`/`one-of` and `all` have one: an `any` can hold through any of
     its parts, and a `not` through answers nobody can list in advance.
@@ -205,8 +205,8 @@ def rule_index(rules: tuple[Rule, ...], candidate_ids: tuple[str, ...]) -> RuleI
         score_changes=tuple(_packed(_score_changes(rule, number)) for rule in rules),
         rules_out=tuple(sum(1 << number[c] for c in set(rule.rule_out) if c in number) for rule in rules),
         candidate_count=len(candidate_ids),
-        fires_on=_frozen(fires_on),
-        tested_on=_frozen(tested_on),
+        fires_on=_tuples(fires_on),
+        tested_on=_tuples(tested_on),
         unguarded=tuple(unguarded),
     )
 
@@ -221,11 +221,11 @@ def _score_changes(rule: Rule, number: dict[str, int]) -> dict[int, int]:
 
 def _effects(rule: Rule) -> tuple[Effect, ...]:
     return (
-        *((candidate, "favour", weight, weight) for candidate, weight in rule.favour),
-        *((candidate, "disfavour", weight, -weight) for candidate, weight in rule.disfavour),
-        *((candidate, "rule-out", None, None) for candidate in rule.rule_out),
+        *((candidate, "favour", weight) for candidate, weight in rule.favour),
+        *((candidate, "disfavour", weight) for candidate, weight in rule.disfavour),
+        *((candidate, "rule-out", None) for candidate in rule.rule_out),
     )
 
 
-def _frozen(table: dict[tuple[str, str], list[int]]) -> dict[tuple[str, str], tuple[int, ...]]:
+def _tuples(table: dict[tuple[str, str], list[int]]) -> dict[tuple[str, str], tuple[int, ...]]:
     return {key: tuple(positions) for key, positions in table.items()}

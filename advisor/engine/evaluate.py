@@ -73,9 +73,9 @@ class _Explanation:
         for position in self._fired:
             rule = index.rules[position]
             rule_answers = tuple([(q, answered[q]) for q in index.questions[position] if q in answered])
-            for candidate_id, effect, weight, change in index.effects[position]:
+            for candidate_id, effect, weight in index.effects[position]:
                 reason = Reason(rule.id, effect, weight, rule.because, rule.source, rule_answers, rule.location)
-                (out if change is None else moved)[candidate_id].append(reason)
+                (out if effect == "rule-out" else moved)[candidate_id].append(reason)
         # A ruled-out candidate is explained by what ruled it out; the others by what moved them.
         return {c: tuple(out[c] or moved[c]) for c in moved}
 
@@ -299,7 +299,8 @@ def unsure_alternatives(
 
     `advice` is evaluate()'s answer for `answers`, when the caller already has it.
     """
-    advice = advice or evaluate(domain, answers, rules_version=rules_version)
+    if advice is None:
+        advice = evaluate(domain, answers, rules_version=rules_version)
     current_id = advice.top.candidate.id if advice.top else None
     alternatives = []
     for question_id, choice_id in advice.answers:

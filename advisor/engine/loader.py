@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .compiled import rule_index
 from .problems import Problem, RuleBookError
 from .schema import schema_problems
 from .yamlfile import YamlDocument, yaml_read
@@ -176,7 +175,6 @@ def _domain_build(domain_id: str, parts: list[_Part], display_path: str) -> tupl
         candidates=candidates,
         rules=rules,
         examples=examples,
-        index=rule_index(tuple(rule for rule in rules if rule.status == m.STABLE), tuple(c.id for c in candidates)),
         location=header_part.at("domain"),
     )
     return domain, problems

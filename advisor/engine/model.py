@@ -163,9 +163,15 @@ class Domain:
     candidates: tuple[Candidate, ...]
     rules: tuple[Rule, ...]
     examples: tuple[Example, ...]
-    # The active rules arranged for the evaluator (compiled.rule_index); derived from `rules`.
-    index: RuleIndex = field(repr=False, compare=False)
     location: str = ""
+    # The active rules arranged for the evaluator, derived from `rules` and `candidates`.
+    index: RuleIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        from .compiled import rule_index  # compiled reads this module's classes
+
+        active = tuple(r for r in self.rules if r.status == STABLE)
+        object.__setattr__(self, "index", rule_index(active, tuple(c.id for c in self.candidates)))
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

@@ -1,4 +1,6 @@
+from collections import OrderedDict
 from functools import cache, lru_cache
+from threading import Lock
 from typing import Any
 
 from django import template
@@ -45,9 +47,12 @@ def _reversed(prefix: str, name: str, args: tuple[str, ...]) -> str:
 # A result page is mostly the same few fragments in new combinations: a rule's
 # explanation for a given answer, a row of the trace, a question's radios. Each
 # costs 15-40 µs to render and is shared by every answer set that shows it.
+# Only such leaves use it: a fragment that is nearly unique per page (a whole
+# card, the whole trace) would only crowd them out.
 
-ONCE_LIMIT = 4096  # fragments kept per process (a few hundred bytes each)
-_once: dict[tuple, str] = {}
+ONCE_LIMIT = 2048  # fragments kept per process: a few hundred bytes to a few KB each
+_once: OrderedDict[tuple, str] = OrderedDict()  # least recently used first
+_once_lock = Lock()  # gthread workers render in threads: eviction must not race
 
 
 @register.simple_tag
@@ -56,37 +61,43 @@ def once(partial: str, **values: Any) -> str:
     these values and nothing else, kept per process by those values.
 
     The partial sees only the values named here, so they are the whole of what it
-    depends on and the key can never be stale. Values must be plain data (strings,
+    depends on: the key is the values themselves, types included (1, 1.0, True and
+    a safe string are all different keys). Values must be plain data (strings,
     numbers, lists and dicts of them) or frozen dataclasses.
     """
     key = (partial, _frozen(values))
-    html = _once.get(key)
-    if html is None:
-        html = mark_safe(get_template(partial).render(values))  # noqa: S308 - a template's own escaped output
-        if len(_once) >= ONCE_LIMIT:
-            _once.pop(next(iter(_once)))  # the oldest: plain dicts keep insertion order
+    with _once_lock:
+        html = _once.get(key)
+        if html is not None:
+            _once.move_to_end(key)
+            return html
+    html = mark_safe(get_template(partial).render(values))  # noqa: S308 - a template's own escaped output
+    with _once_lock:
         _once[key] = html
+        while len(_once) > ONCE_LIMIT:
+            _once.popitem(last=False)
     return html
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
 def _frozen(value: Any) -> Any:
-    """The value as something hashable: lists and dicts become tuples, all the way down."""
+    """The value as a hashable key: lists and dicts become tuples, all the way down, and every
+    value but a plain string or None is tagged with its type."""
     kind = type(value)
+    if kind is str or value is None:
+        return value
     if kind is dict:
-        return tuple([(k, v if type(v) in _PLAIN else _frozen(v)) for k, v in value.items()])
+        return tuple([(k, _frozen(v)) for k, v in value.items()])
     if kind is list or kind is tuple:
-        return tuple([v if type(v) in _PLAIN else _frozen(v) for v in value])
-    return value  # str, int, bool, None, frozen dataclasses: hashable as they are
+        return tuple([_frozen(v) for v in value])
+    return (kind, value)  # numbers, booleans, safe strings, frozen dataclasses
 
 
 @receiver(setting_changed)
 def _forget(**kwargs) -> None:
     _head_assets.cache_clear()
     _reversed.cache_clear()
-    _once.clear()
+    with _once_lock:
+        _once.clear()
 
 
 @register.filter
@@ -98,5 +109,5 @@ def get(mapping: dict, key: str):
 @register.filter
 def source_link(location: str, source_url: str) -> str:
     """'rules/database.yaml:42' → '<ADVISOR_SOURCE_URL>/rules/database.yaml#L42' (GitHub/GitLab style)."""
-    path, _, line = location.rpartition(":")
-    return f"{source_url}/{path}#L{line}"
+    file, _, line = location.rpartition(":")
+    return f"{source_url}/{file}#L{line}"
