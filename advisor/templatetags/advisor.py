@@ -1,4 +1,5 @@
 from collections import OrderedDict
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from threading import Lock
 from typing import Any
@@ -57,26 +58,42 @@ _once_lock = Lock()  # gthread workers render in threads: eviction must not race
 
 @register.simple_tag
 def once(partial: str, **values: Any) -> str:
-    """{% once "advisor/result.html#reason-item" reason=reason %}: the partial, rendered with
-    these values and nothing else, kept per process by those values.
+    """{% once "advisor/questionnaire.html#fieldset" question=question current=current %}: the
+    partial, rendered with these values and nothing else, kept per process by those values.
 
     The partial sees only the values named here, so they are the whole of what it
     depends on: the key is the values themselves, types included (1, 1.0, True and
     a safe string are all different keys). Values must be plain data (strings,
     numbers, lists and dicts of them) or frozen dataclasses.
     """
-    key = (partial, _frozen(values))
+    return _kept(partial, [((partial, _frozen(values)), values)])[0]
+
+
+@register.simple_tag
+def once_each(partial: str, name: str, items: Iterable[Any], **values: Any) -> str:
+    """{% once_each "advisor/result.html#trace-row" "rule" result.trace source_url=source_url %}:
+    `once` for each item (as `name`, with the other values), joined. A template loop
+    costs more per item than a kept fragment does."""
+    shared = _frozen(values)
+    wanted = [((partial, shared, name, _frozen(item)), {**values, name: item}) for item in items]
+    return mark_safe("".join(_kept(partial, wanted)))  # noqa: S308 - kept fragments are rendered templates
+
+
+def _kept(partial: str, wanted: list[tuple[tuple, dict[str, Any]]]) -> list[str]:
+    """The kept fragment for each (key, values), rendering the partial for those not kept yet."""
     with _once_lock:
-        html = _once.get(key)
-        if html is not None:
-            _once.move_to_end(key)
-            return html
-    html = mark_safe(get_template(partial).render(values))  # noqa: S308 - a template's own escaped output
-    with _once_lock:
-        _once[key] = html
-        while len(_once) > ONCE_LIMIT:
-            _once.popitem(last=False)
-    return html
+        found = [_once.get(key) for key, _ in wanted]
+        for (key, _), html in zip(wanted, found, strict=True):
+            if html is not None:
+                _once.move_to_end(key)
+    for i, ((key, values), html) in enumerate(zip(wanted, found, strict=True)):
+        if html is None:
+            found[i] = html = mark_safe(get_template(partial).render(values))  # noqa: S308 - a template's own escaped output
+            with _once_lock:
+                _once[key] = html
+                while len(_once) > ONCE_LIMIT:
+                    _once.popitem(last=False)
+    return found
 
 
 def _frozen(value: Any) -> Any:
