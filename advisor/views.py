@@ -6,7 +6,6 @@ import json
 import re
 from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
@@ -85,8 +84,15 @@ def _raw_answers(query: QueryDict, *, ignore: tuple[str, ...] = ()) -> dict[str,
     return raw
 
 
+def _query(answers) -> str:
+    """The query string for (question, choice) pairs. Every id matches the schema's
+    ^[a-z][a-z0-9_-]*$ (answers_parse checked them), so none needs escaping: this is what
+    urlencode gives, at a fraction of its cost on the hot path."""
+    return "&".join([f"{question}={choice}" for question, choice in answers])
+
+
 def _url(name: str, domain: Domain, answers) -> str:
-    query = urlencode(list(answers))
+    query = _query(answers)
     return url_path(name, domain.id) + (f"?{query}" if query else "")
 
 
@@ -98,7 +104,7 @@ def _edit_url(domain: Domain, answers, question_id: str) -> str:
 def _edit_urls(domain: Domain, answers) -> dict[str, str]:
     """_edit_url for every answered question, encoding the answers once."""
     start = _url("questionnaire", domain, answers) + ("&" if answers else "?")
-    return {question_id: start + urlencode([(EDIT_PARAM, question_id)]) for question_id, _ in answers}
+    return {question_id: f"{start}{EDIT_PARAM}={question_id}" for question_id, _ in answers}
 
 
 def error_response(
@@ -207,7 +213,7 @@ def _result_context(domain: Domain | None, document: dict, **extra) -> dict:
     """What result.html needs; `domain` is None for a snapshot whose domain today's rules lack."""
     answers = [(a["question"], a["choice"]) for a in document["answers"]]
     change_urls = _edit_urls(domain, answers) if domain else None
-    return {**_common(domain), "result": document, "answers_query": urlencode(answers), "change_urls": change_urls, **extra}
+    return {**_common(domain), "result": document, "answers_query": _query(answers), "change_urls": change_urls, **extra}
 
 
 def _checked_result(request: HttpRequest, domain: Domain, name: str) -> dict | HttpResponse:
@@ -218,7 +224,7 @@ def _checked_result(request: HttpRequest, domain: Domain, name: str) -> dict | H
     except AnswerError as error:
         return _bad_answers(request, domain, error)
     canonical = answers_canonical(domain, answers)
-    if request.META.get("QUERY_STRING", "") != urlencode(canonical):
+    if request.META.get("QUERY_STRING", "") != _query(canonical):
         # One result, one URL, byte for byte (another order, another spelling of the same
         # answers, a stray parameter): the share link, and the key caches keep it by.
         return HttpResponseRedirect(_url(name, domain, canonical), status=HTTPStatus.MOVED_PERMANENTLY)

@@ -261,3 +261,14 @@ def test_pages_refuse_other_methods(client, url):
     response = client.put(url)
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
     assert response["Allow"] == "GET, HEAD"
+
+
+def test_the_fast_query_string_is_what_urlencode_gives_for_every_shipped_answer(shipped):
+    from urllib.parse import urlencode
+
+    from advisor.views import _query
+
+    for domain in shipped.domains:
+        for question in domain.questions:
+            pairs = [(question.id, choice.id) for choice in question.choices]
+            assert _query(pairs) == urlencode(pairs)
