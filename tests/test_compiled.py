@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from advisor.engine.check import _every_path
 from advisor.engine.compiled import UNKNOWN, condition_compile, rule_index
-from advisor.engine.evaluate import _NOT_ASKED, _facts, evaluate, truth
+from advisor.engine.evaluate import _NOT_ASKED, _facts, evaluate, top_candidate, truth
 from advisor.engine.model import AllOf, AnyOf, Match, Not, Rule, condition_questions
 
 QUESTIONS = ("q", "r", "s")
@@ -116,6 +116,8 @@ def test_evaluate_agrees_with_a_plain_evaluator_on_every_shipped_answer_sequence
         for complete in _every_path(domain, shipped.version):
             answers = dict(complete.answers)
             for part in (answers, dict(list(answers.items())[: len(answers) // 2])):
-                assert _as_plain(evaluate(domain, part, rules_version="t")) == _plainly(domain, part), (domain.id, part)
+                advice = evaluate(domain, part, rules_version="t")
+                assert _as_plain(advice) == _plainly(domain, part), (domain.id, part)
+                assert top_candidate(domain, part) == (advice.top.candidate if advice.top else None)
                 checked += 1
     assert checked > 6000

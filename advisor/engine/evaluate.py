@@ -310,7 +310,19 @@ def unsure_alternatives(
         for choice in question.offered_choices:
             if choice.unsure:
                 continue
-            top = evaluate(domain, {**answers, question_id: choice.id}, rules_version=rules_version).top
-            if top is not None and top.candidate.id != current_id:
-                alternatives.append(Alternative(question, choice.id, top.candidate))
+            top = top_candidate(domain, {**answers, question_id: choice.id})
+            if top is not None and top.id != current_id:
+                alternatives.append(Alternative(question, choice.id, top))
     return tuple(alternatives)
+
+
+def top_candidate(domain: Domain, answers: Mapping[str, str]) -> Candidate | None:
+    """The candidate evaluate() would rank first, without building the rest of the advice."""
+    scores, ruled_out = domain.index.tally(domain.index.fired(_facts(domain, answers)[0]))
+    best = None
+    for number, candidate in enumerate(domain.candidates):
+        if ruled_out >> number & 1 or not candidate.available:
+            continue
+        if best is None or scores[number] > scores[best]:  # strictly: ties keep file order
+            best = number
+    return None if best is None else domain.candidates[best]
