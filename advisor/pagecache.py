@@ -43,7 +43,7 @@ CDN_SECONDS = 3600
 _BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding", "content-disposition"})
 _NOT_MODIFIED = ":304"  # key suffix of a page's kept 304
 _GZIP = ":gzip"  # key suffix of a page's gzip-compressed copy
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q=0(?:\.0*)?\s*(?:,|$))")  # "gzip", not "gzip;q=0"
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q=0(?:\.0*)?\s*(?:,|$))", re.IGNORECASE)  # "gzip", not "gzip;q=0"
 
 
 def _not_modified(page: HttpResponse) -> HttpResponse:

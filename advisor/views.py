@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -30,7 +30,7 @@ from .engine import (
 from .engine.evaluate import progress
 from .engine.result import result_build, result_compare
 from .models import SLUG_PATTERN, Snapshot, snapshot_create
-from .pagecache import pure_page
+from .pagecache import BROWSER_SECONDS, CDN_SECONDS, pure_page
 from .ratelimit import snapshot_allowed
 from .rulebook import rulebook
 from .templatetags.advisor import url_path
@@ -227,7 +227,11 @@ def _checked_result(request: HttpRequest, domain: Domain, name: str) -> dict | H
     if request.META.get("QUERY_STRING", "") != _query(canonical):
         # One result, one URL, byte for byte (another order, another spelling of the same
         # answers, a stray parameter): the share link, and the key caches keep it by.
-        return HttpResponseRedirect(_url(name, domain, canonical), status=HTTPStatus.MOVED_PERMANENTLY)
+        moved = HttpResponseRedirect(_url(name, domain, canonical), status=HTTPStatus.MOVED_PERMANENTLY)
+        # Which spelling is canonical depends on the rules (their question order): a browser
+        # must not keep this redirect longer than the page itself.
+        patch_cache_control(moved, public=True, max_age=BROWSER_SECONDS, s_maxage=CDN_SECONDS)
+        return moved
     document = result_build(domain, answers, rules_version=rulebook().version)
     if not document["complete"]:
         return redirect(_url("questionnaire", domain, canonical))

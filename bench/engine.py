@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from advisor.engine import rulebook_load
-from advisor.engine.check import _every_path
+from advisor.engine.check import every_path
 from advisor.engine.evaluate import evaluate
 
 from .synthetic import answer_sets, synthetic_write
@@ -70,7 +70,7 @@ def shipped_answer_sets() -> Iterator[tuple[object, dict[str, str]]]:
     """(domain, answers) for every complete answer sequence of every shipped domain."""
     book = rulebook_load(SHIPPED)
     for domain in book.domains:
-        for advice in _every_path(domain, book.version):
+        for advice in every_path(domain, book.version):
             yield domain, dict(advice.answers)
 
 

@@ -196,12 +196,12 @@ def _ms(text: str) -> float:
 
 def result_paths(count: int) -> list[str]:
     """`count` result URLs in canonical form, spread over every shipped domain."""
-    from advisor.engine.check import _every_path
+    from advisor.engine.check import every_path
 
     from .engine import SHIPPED, rulebook_load
 
     book = rulebook_load(SHIPPED)
-    per_domain = [[f"/{d.id}/result?{urlencode(a.answers)}" for a in _every_path(d, book.version)] for d in book.domains]
+    per_domain = [[f"/{d.id}/result?{urlencode(a.answers)}" for a in every_path(d, book.version)] for d in book.domains]
     paths: list[str] = []
     while len(paths) < count and any(per_domain):
         for urls in per_domain:  # round-robin, so every domain is in the mix

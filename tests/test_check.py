@@ -99,11 +99,11 @@ def test_shipped_rules_pass_every_check(shipped):
 
 
 def test_no_answer_sequence_puts_a_retired_service_on_top(shipped):
-    from advisor.engine.check import _every_path
+    from advisor.engine.check import every_path
 
     walked = 0
     for domain in shipped.domains:
-        for advice in _every_path(domain, shipped.version):
+        for advice in every_path(domain, shipped.version):
             walked += 1
             assert advice.top is None or advice.top.candidate.available, (domain.id, advice.answers)
     assert walked > 1000

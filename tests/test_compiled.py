@@ -9,7 +9,7 @@ facts are checked against the definition.
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.engine.check import _every_path
+from advisor.engine.check import every_path
 from advisor.engine.compiled import UNKNOWN, condition_compile, rule_index
 from advisor.engine.evaluate import _NOT_ASKED, _facts, evaluate, top_candidate, truth
 from advisor.engine.model import AllOf, AnyOf, Match, Not, Rule, condition_questions
@@ -113,7 +113,7 @@ def _as_plain(advice):
 def test_evaluate_agrees_with_a_plain_evaluator_on_every_shipped_answer_sequence(shipped):
     checked = 0
     for domain in shipped.domains:
-        for complete in _every_path(domain, shipped.version):
+        for complete in every_path(domain, shipped.version):
             answers = dict(complete.answers)
             for part in (answers, dict(list(answers.items())[: len(answers) // 2])):
                 advice = evaluate(domain, part, rules_version="t")

@@ -303,3 +303,11 @@ def test_rules_version_follows_the_files(tmp_path):
     same = rulebook_load(write_rules(tmp_path / "b", {"tiny.yaml": TINY})).version
     edited = rulebook_load(write_rules(tmp_path / "c", {"tiny.yaml": TINY.replace("Tables or items", "Tables, or items")})).version
     assert first == same != edited
+
+
+def test_an_id_with_a_trailing_line_break_is_refused(tmp_path):
+    # JSON Schema's pattern lets "$" match before a final line break; ids go into URLs unescaped.
+    rules = write_rules(tmp_path, {"tiny.yaml": TINY.replace("id: items,", 'id: "items\\n",', 1)})
+    with pytest.raises(RuleBookError) as error:
+        rulebook_load(rules)
+    assert "rules/tiny.yaml:13: choice (in question 'shape') id 'items\\n' is not a valid id" in str(error.value)

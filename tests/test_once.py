@@ -68,5 +68,19 @@ def test_every_value_is_part_of_the_key():
 def test_values_of_different_types_are_different_keys():
     from django.utils.safestring import mark_safe
 
-    keys = {tags._frozen(v) for v in (1, True, 1.0, "1", mark_safe("1"), [1], {"a": 1})}
-    assert len(keys) == 7
+    keys = {tags._frozen(v) for v in (1, True, 1.0, "1", mark_safe("1"), [1], {"a": 1}, [("a", 1)])}
+    assert len(keys) == 8
+
+
+def test_values_hashed_by_identity_are_refused():
+    import pytest
+
+    with pytest.raises(TypeError, match="cannot key a fragment by a object"):
+        tags._frozen({"thing": object()})
+
+
+def test_in_local_mode_edits_to_a_partial_show_at_once(settings):
+    settings.DEBUG = True
+    row = {"rule": "r", "title": "", "location": "x:1", "fired": True}
+    tags.once("advisor/result.html#trace-row", rule=row, source_url="")
+    assert not tags._once  # nothing kept: a template edit shows at the next request

@@ -79,7 +79,7 @@ def _domain_check(domain: Domain, version: str) -> tuple[list[Problem], list[str
     on_top: set[str] = set()
     can_fire: set[str] = set()
     if not problems:
-        for advice in _every_path(domain, version):
+        for advice in every_path(domain, version):
             reached.update(q for q, _ in advice.answers)
             can_fire.update(advice.fired)
             if advice.top is not None:
@@ -172,7 +172,7 @@ def _size_problems(domain: Domain) -> list[Problem]:
     return problems
 
 
-def _every_path(domain: Domain, version: str) -> Iterator[Advice]:
+def every_path(domain: Domain, version: str) -> Iterator[Advice]:
     """Every complete sequence of answers a person can give, as advice.
 
     It follows the evaluator's own idea of the next question, so ask_if is

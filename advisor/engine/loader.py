@@ -11,6 +11,7 @@ in name order whose sections are joined (exactly one of them has `domain:`).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ from .yamlfile import YamlDocument, yaml_read
 RESERVED_DOMAIN_IDS = frozenset({"api", "s", "static", "healthz", "admin"})
 LIFECYCLE_RULE_ID = "lifecycle"  # the engine's own reason for ruling out retired services
 SECTIONS = ("questions", "candidates", "rules", "examples")
+ID = re.compile(r"[a-z][a-z0-9_-]*")  # rules.schema.json's $defs/id
+ID_RULE = "use lower-case letters, digits, '-' and '_', starting with a letter"
 
 
 @dataclass
@@ -202,6 +205,10 @@ class _Builder:
     def _unique(self, kind: str, entries: Iterable[tuple[str, _Part, tuple]]) -> None:
         first: dict[str, str] = {}
         for item_id, part, path in entries:
+            if not ID.fullmatch(item_id):
+                # The schema's pattern, checked whole: JSON Schema validators let "$" match
+                # before a final line break, and ids go into URLs unescaped.
+                self._problem(part, path, f"{kind} id {item_id!r} is not a valid id", ID_RULE)
             if item_id in first:
                 self._problem(
                     part,

@@ -1,15 +1,17 @@
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import is_dataclass
 from functools import cache, lru_cache
 from threading import Lock
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix, reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -81,6 +83,8 @@ def once_each(partial: str, name: str, items: Iterable[Any], **values: Any) -> s
 
 def _kept(partial: str, wanted: list[tuple[tuple, dict[str, Any]]]) -> list[str]:
     """The kept fragment for each (key, values), rendering the partial for those not kept yet."""
+    if settings.DEBUG:  # `make run`: template edits show at the next request, as Django's own do
+        return [mark_safe(get_template(partial).render(values)) for _, values in wanted]  # noqa: S308 - rendered templates
     with _once_lock:
         found = [_once.get(key) for key, _ in wanted]
         for (key, _), html in zip(wanted, found, strict=True):
@@ -96,17 +100,23 @@ def _kept(partial: str, wanted: list[tuple[tuple, dict[str, Any]]]) -> list[str]
     return found
 
 
+_SCALARS = frozenset({int, float, bool, SafeString})
+
+
 def _frozen(value: Any) -> Any:
     """The value as a hashable key: lists and dicts become tuples, all the way down, and every
-    value but a plain string or None is tagged with its type."""
+    value but a plain string or None is tagged with its type. Anything else is refused: an
+    object hashed by identity would make a key that is never found again, or worse, reused."""
     kind = type(value)
     if kind is str or value is None:
         return value
     if kind is dict:
-        return tuple([(k, _frozen(v)) for k, v in value.items()])
+        return (dict, tuple([(k, _frozen(v)) for k, v in value.items()]))
     if kind is list or kind is tuple:
-        return tuple([_frozen(v) for v in value])
-    return (kind, value)  # numbers, booleans, safe strings, frozen dataclasses
+        return (list, tuple([_frozen(v) for v in value]))
+    if kind in _SCALARS or (is_dataclass(value) and kind.__dataclass_params__.frozen):
+        return (kind, value)
+    raise TypeError(f"{{% once %}} cannot key a fragment by a {kind.__name__}: pass plain data or a frozen dataclass")
 
 
 @receiver(setting_changed)
