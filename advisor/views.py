@@ -209,11 +209,19 @@ def _back_url(domain: Domain, canonical: tuple[tuple[str, str], ...], edit: str 
     return _edit_url(domain, canonical, previous[-1])
 
 
-def _result_context(domain: Domain | None, document: dict, **extra) -> dict:
-    """What result.html needs; `domain` is None for a snapshot whose domain today's rules lack."""
+def _result_context(domain: Domain | None, document: dict, *, changeable: bool = True, **extra) -> dict:
+    """What result.html needs. No "Change" links when not `changeable` (a saved result is
+    frozen) or when `domain` is None (a snapshot whose domain today's rules lack)."""
     answers = [(a["question"], a["choice"]) for a in document["answers"]]
-    change_urls = _edit_urls(domain, answers) if domain else None
-    return {**_common(domain), "result": document, "answers_query": _query(answers), "change_urls": change_urls, **extra}
+    change_urls = _edit_urls(domain, answers) if domain and changeable else {}
+    return {
+        **_common(domain),
+        "result": document,
+        "answers_query": _query(answers),
+        "change_urls": change_urls,
+        "answer_rows": [(a, change_urls.get(a["question"])) for a in document["answers"]],
+        **extra,
+    }
 
 
 def _checked_result(request: HttpRequest, domain: Domain, name: str) -> dict | HttpResponse:
@@ -319,8 +327,7 @@ def snapshot_page(request: HttpRequest, slug: str) -> HttpResponse:
     domain = _snapshot_domain(snapshot)
     # A snapshot is frozen: no "change" links, whatever today's questions are.
     context = {
-        **_result_context(domain, document),
-        "change_urls": None,
+        **_result_context(domain, document, changeable=False),
         "snapshot": snapshot,
         "rules_changed": snapshot.rules_version != rulebook().version,
     }

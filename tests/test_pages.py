@@ -180,6 +180,10 @@ def test_share_form_then_snapshot(client):
     assert "Amazon RDS is the best fit for your answers" in page
     assert "A saved result, kept exactly as it was" in page
     assert "The rules have changed since" not in page
+    # A saved result is frozen: the live result has Change links, the snapshot none.
+    assert 'class="summary-action"' in client.get(f"/database/result?{q(DB_COMPLETE)}").content.decode()
+    assert 'class="summary-action"' not in page
+    assert "/database/?" not in page
     data = client.get(f"/s/{slug}.json").json()
     assert data["answers"] == DB_COMPLETE
     assert data["result"]["advice"]["recommendations"][0]["id"] == "rds"

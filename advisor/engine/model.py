@@ -164,28 +164,32 @@ class Domain:
     rules: tuple[Rule, ...]
     examples: tuple[Example, ...]
     location: str = ""
-    # The active rules arranged for the evaluator, derived from `rules` and `candidates`.
-    index: RuleIndex = field(init=False, repr=False, compare=False)
+    # Derived from the fields above when the domain is built; not compared.
+    index: RuleIndex = field(init=False, repr=False, compare=False)  # the active rules, arranged for the evaluator
+    asked_questions: tuple[Question, ...] = field(init=False, repr=False, compare=False)  # deprecated ones stay for old links
+    _by_id: dict[tuple[str, str], Question | Candidate | Rule] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         from .compiled import rule_index  # compiled reads this module's classes
 
         active = tuple(r for r in self.rules if r.status == STABLE)
         object.__setattr__(self, "index", rule_index(active, tuple(c.id for c in self.candidates)))
+        object.__setattr__(self, "asked_questions", tuple(q for q in self.questions if q.status == STABLE))
+        # Looked up on every request; the first of a duplicated id wins, as a scan would find it.
+        by_id: dict[tuple[str, str], Question | Candidate | Rule] = {}
+        for kind, items in (("question", self.questions), ("candidate", self.candidates), ("rule", self.rules)):
+            for item in items:
+                by_id.setdefault((kind, item.id), item)
+        object.__setattr__(self, "_by_id", by_id)
 
     def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self._by_id.get(("question", question_id))
 
     def candidate(self, candidate_id: str) -> Candidate | None:
-        return next((c for c in self.candidates if c.id == candidate_id), None)
+        return self._by_id.get(("candidate", candidate_id))
 
     def rule(self, rule_id: str) -> Rule | None:
-        return next((r for r in self.rules if r.id == rule_id), None)
-
-    @property
-    def asked_questions(self) -> tuple[Question, ...]:
-        """The questions still asked (deprecated ones stay declared for old links)."""
-        return tuple(q for q in self.questions if q.status == STABLE)
+        return self._by_id.get(("rule", rule_id))
 
     @property
     def active_rules(self) -> tuple[Rule, ...]:
