@@ -5,7 +5,8 @@ reference. Here each condition becomes a closure that gives the same answer
 without dispatching on condition types per call, and each rule is filed under
 one answer it cannot fire without (its *guard*), so an evaluation only tests
 the rules whose guard the answers meet, plus those with no guard; a rule that
-is nothing but its guard (`equals: {q: c}`) needs no test at all. Issue 6's
+is nothing but such tests (`equals: {q: c}`, or an `any` of them) needs no test
+at all. Issue 6's
 budget is 10,000 rules in ≤ 5 ms; a Hypothesis test checks that the closures
 and the index agree with `truth()`.
 """
@@ -113,7 +114,20 @@ def condition_guard(condition: Condition) -> Match | None:
         case Match():
             return condition
         case AllOf(parts=parts):
-            return next((guard for part in parts if (guard := condition_guard(part)) is not None), None)
+            # The narrowest test (fewest choices) lets the fewest rules through to be tested.
+            guards = [guard for part in parts if (guard := condition_guard(part)) is not None]
+            return min(guards, key=lambda guard: len(guard.choices), default=None)
+    return None
+
+
+def condition_enough(condition: Condition) -> tuple[Match, ...] | None:
+    """Tests each of which alone makes the condition surely hold, if that is all it is:
+    `equals`/`one-of`, or an `any` of them. Such a rule fires from the index, untested."""
+    match condition:
+        case Match():
+            return (condition,)
+        case AnyOf(parts=parts) if all(isinstance(part, Match) for part in parts):
+            return parts
     return None
 
 
@@ -130,7 +144,7 @@ class RuleIndex:
     score_changes: tuple[int, ...]
     rules_out: tuple[int, ...]  # bit k: rules[i] rules out the domain's k-th candidate
     candidate_count: int
-    fires_on: Mapping[tuple[str, str], tuple[int, ...]]  # (question, choice) → rules that are only that test
+    fires_on: Mapping[tuple[str, str], tuple[int, ...]]  # (question, choice) → rules it alone makes fire
     tested_on: Mapping[tuple[str, str], tuple[int, ...]]  # (question, choice) → other rules guarded by it
     unguarded: tuple[int, ...]  # rules that must always be tested
 
@@ -141,8 +155,7 @@ class RuleIndex:
         for answer in facts.items():
             positions += self.fires_on.get(answer, ())
             positions += [i for i in self.tested_on.get(answer, ()) if tests[i](facts) is True]
-        positions.sort()
-        return positions
+        return sorted(set(positions))  # an `any` rule is reached once for each of its tests that holds
 
     def tally(self, fired: list[int]) -> tuple[list[int], int]:
         """(each candidate's score, bitmask of ruled-out candidates) after the fired rules.
@@ -188,14 +201,18 @@ def rule_index(rules: tuple[Rule, ...], candidate_ids: tuple[str, ...]) -> RuleI
     tested_on: dict[tuple[str, str], list[int]] = {}
     unguarded = []
     for position, rule in enumerate(rules):
-        guard = condition_guard(rule.when)
-        if guard is None:
+        enough = condition_enough(rule.when)
+        guard = None if enough else condition_guard(rule.when)
+        if enough:
+            for test in enough:
+                for choice in test.choices:
+                    fires_on.setdefault((test.question, choice), []).append(position)
+        elif guard is not None:
+            # A question has one fact, so a rule is reached through at most one of its guard's choices.
+            for choice in guard.choices:
+                tested_on.setdefault((guard.question, choice), []).append(position)
+        else:
             unguarded.append(position)
-            continue
-        # A question has one fact, so a rule is reached through at most one of its guard's choices.
-        table = fires_on if guard is rule.when else tested_on
-        for choice in guard.choices:
-            table.setdefault((guard.question, choice), []).append(position)
     return RuleIndex(
         rules=rules,
         ids=tuple(rule.id for rule in rules),
