@@ -76,7 +76,7 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": ["django.template.context_processors.request"],
-            # {% path %}, {% head_assets %} and the filters, in every template without a {% load %}.
+            # {% path %}, {% once %} and the filters, in every template without a {% load %}.
             "builtins": ["advisor.templatetags.advisor"],
         },
     }

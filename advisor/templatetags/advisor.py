@@ -1,7 +1,7 @@
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import is_dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from threading import Lock
 from typing import Any
 
@@ -9,7 +9,7 @@ from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.template.loader import get_template, render_to_string
+from django.template.loader import get_template
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -18,17 +18,6 @@ register = template.Library()
 # Speed (issue 6): a static-file or URL tag costs 15-20 µs per use, and a full page
 # used six. What they give cannot change while the process runs, so it is worked
 # out once; a changed setting (tests) forgets it.
-
-
-@register.simple_tag
-def head_assets() -> str:
-    """base.html's stylesheet, icon and scripts (its `head-assets` partial), rendered once."""
-    return _head_assets()
-
-
-@cache
-def _head_assets() -> str:
-    return render_to_string("base.html#head-assets")
 
 
 @register.simple_tag
@@ -121,7 +110,6 @@ def _frozen(value: Any) -> Any:
 
 @receiver(setting_changed)
 def _forget(**kwargs) -> None:
-    _head_assets.cache_clear()
     _reversed.cache_clear()
     with _once_lock:
         _once.clear()
