@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from advisor.engine import rulebook_load
 from advisor.models import Snapshot
 
-from .conftest import ROOT, TEST_RULES, SCREENSHOTS
+from .conftest import ROOT, SCREENSHOTS, TEST_RULES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
