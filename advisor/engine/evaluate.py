@@ -111,6 +111,12 @@ class Advice:
     def top(self) -> Standing | None:
         return self.recommendations[0] if self.recommendations else None
 
+    @property
+    def decided(self) -> bool:
+        """Whether the answers favour the top candidate at all: if not, it leads only by
+        file order (the usual default), and the answers have not decided anything yet."""
+        return self.top is not None and any(r.effect == "favour" for r in self.top.reasons)
+
 
 # Answers ----------------------------------------------------------------------
 

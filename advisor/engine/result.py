@@ -64,7 +64,7 @@ def _headline(advice: Advice) -> str:
     if top is None:
         return "No service fits these answers: every candidate was ruled out."
     favours = [r for r in top.reasons if r.effect == "favour"]
-    if not favours:
+    if not advice.decided:
         return f"Nothing in your answers points clearly to one service yet; {top.candidate.name} is the usual default."
     strongest = max(favours, key=lambda r: r.weight)
     title = advice.domain.rule(strongest.rule).title
@@ -87,6 +87,7 @@ def result_build(domain: Domain, answers: Mapping[str, str], *, rules_version: s
         entry["behind_by"] = top.score - standing.score
         runners_up.append(entry)
     also_considered = [{"id": s.candidate.id, "name": s.candidate.name} for s in ranking[1 + len(runners_up) :]]
+    unsure = unsure_alternatives(domain, answers, rules_version=rules_version, advice=advice)
     alternatives = [
         {
             "question": a.question.id,
@@ -96,7 +97,7 @@ def result_build(domain: Domain, answers: Mapping[str, str], *, rules_version: s
             "top": a.top.id,
             "top_name": a.top.name,
         }
-        for a in unsure_alternatives(domain, answers, rules_version=rules_version, advice=advice)
+        for a in unsure
     ]
     fired = set(advice.fired)
     return {
@@ -112,7 +113,7 @@ def result_build(domain: Domain, answers: Mapping[str, str], *, rules_version: s
         "ruled_out": [_standing(domain, s) for s in advice.ruled_out],
         "alternatives": alternatives,
         "trace": [{"rule": r.id, "title": r.title, "location": r.location, "fired": r.id in fired} for r in domain.active_rules],
-        "advice": advice_document(advice),
+        "advice": advice_document(advice, alternatives=unsure),
     }
 
 
