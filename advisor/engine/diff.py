@@ -255,7 +255,7 @@ def _count(n: int, word: str) -> str:
 def _summary(domain_id: str, changed: int, compared: int, added: int, removed: int, declared: Mapping[str, Mapping[str, list]]) -> str:
     """One line per domain, e.g. "database: 37 of 1,204 paths change their top; 2 new candidates"."""
     if changed:
-        parts = [f"{changed:,} of {_count(compared, 'path')} change{'s' if changed == 1 else ''} their top"]
+        parts = [f"{changed:,} of {_count(compared, 'path')} {'changes its' if changed == 1 else 'change their'} top"]
     else:
         parts = [f"none of {_count(compared, 'path')} changes its top"]
     if added:

@@ -56,9 +56,9 @@ def _examples(urls: list[str]) -> str:
 def _domain_section(domain: Mapping[str, Any]) -> list[str]:
     paths = domain["paths"]
     lines = [f"### {domain['id']}: {domain['title']}", ""]
+    verb = "changes its" if paths["top_changed"] == 1 else "change their"
     lines.append(
-        f"{paths['top_changed']:,} of {paths['compared']:,} answer paths change their top "
-        f"({paths['old']:,} paths before, {paths['new']:,} now)."
+        f"{paths['top_changed']:,} of {paths['compared']:,} answer paths {verb} top ({paths['old']:,} paths before, {paths['new']:,} now)."
     )
     if domain["top_changes"]:
         lines += ["", "| then → now | paths | for example | rules that moved on these paths (paths) |", "| --- | ---: | --- | --- |"]
