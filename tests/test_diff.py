@@ -162,8 +162,10 @@ def test_moving_a_rule_down_its_file_is_no_change(tmp_path):
     # Locations differ (a blank comment line above everything); definitions do not.
     old = rulebook_load(write_rules(tmp_path / "old", {"tiny.yaml": TINY}))
     new = rulebook_load(write_rules(tmp_path / "new", {"tiny.yaml": TINY.replace("domain:\n", "#\ndomain:\n", 1)}))
-    (tiny,) = rulebook_diff(old, new)["domains"]
+    report = rulebook_diff(old, new)
+    (tiny,) = report["domains"]
     assert tiny["summary"] == "tiny: none of 5 paths changes its top"
+    assert "<details><summary>1 domain unchanged</summary>\n\n- tiny: none of 5 paths changes its top\n" in diff_markdown(report)
     assert not any(tiny[kind][change] for kind in ("candidates", "questions", "choices", "rules", "examples") for change in tiny[kind])
 
 

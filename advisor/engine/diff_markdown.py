@@ -96,9 +96,15 @@ def diff_markdown(report: Mapping[str, Any]) -> str:
         lines.append(f"- {domain['id']}: new domain ({_cell(domain['title'])}), {domain['paths']:,} answer paths")
     for domain in report["domains_removed"]:
         lines.append(f"- {domain['id']}: domain removed ({_cell(domain['title'])}), {domain['paths']:,} answer paths gone")
-    lines += [f"- {domain['summary']}" for domain in report["domains"]]
+    changed = [domain for domain in report["domains"] if _changed(domain)]
+    lines += [f"- {domain['summary']}" for domain in changed]
+    same = [domain for domain in report["domains"] if not _changed(domain)]
+    if same:
+        # Folded in a job summary, so the domains that change stand out.
+        lines += ["", f"<details><summary>{len(same)} domain{'s' if len(same) != 1 else ''} unchanged</summary>", ""]
+        lines += [f"- {domain['summary']}" for domain in same]
+        lines += ["", "</details>"]
     lines.append("")
-    for domain in report["domains"]:
-        if _changed(domain):
-            lines += _domain_section(domain)
+    for domain in changed:
+        lines += _domain_section(domain)
     return "\n".join(lines).rstrip() + "\n"
