@@ -194,13 +194,13 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 1e-3, "ms": 1, "s": 1e3, "m": 60e3}[unit]
 
 
-def result_paths(count: int) -> list[str]:
-    """`count` result URLs in canonical form, spread over every shipped domain."""
+def result_paths(count: int, rules_dir: Path | None = None) -> list[str]:
+    """`count` result URLs in canonical form, spread over every domain of a rule book (the shipped one by default)."""
     from advisor.engine.check import every_path
 
     from .engine import SHIPPED, rulebook_load
 
-    book = rulebook_load(SHIPPED)
+    book = rulebook_load(rules_dir or SHIPPED)
     per_domain = [[f"/{d.id}/result?{urlencode(a.answers)}" for a in every_path(d, book.version)] for d in book.domains]
     paths: list[str] = []
     while len(paths) < count and any(per_domain):

@@ -7,6 +7,8 @@ import pytest
 from advisor.engine import RuleBook, rulebook_load
 
 ROOT = Path(__file__).resolve().parent.parent
+# The rule book the app serves under test (ADVISOR_RULES_DIR in advisor/test_settings.py).
+TEST_RULES = ROOT / "tests" / "rules"
 
 # A small but complete domain: two questions (one behind ask_if), three
 # candidates (one retired), rules of every effect and two examples. Tests
@@ -143,7 +145,14 @@ FUZZ = {"requests": 0, "5xx": 0}
 
 @pytest.fixture(scope="session")
 def shipped() -> RuleBook:
+    """The shipped rules: only the examples and whole-book walks judge them."""
     return rulebook_load(ROOT / "rules", display_root=ROOT)
+
+
+@pytest.fixture(scope="session")
+def app_book() -> RuleBook:
+    """The tests' own rule book, which the app serves under test."""
+    return rulebook_load(TEST_RULES, display_root=ROOT)
 
 
 # Browser tests ----------------------------------------------------------------

@@ -38,15 +38,15 @@ def test_openapi_document_is_valid(openapi):
         jsonschema.Draft202012Validator.check_schema(schema)
 
 
-def test_domains(client, openapi, shipped):
+def test_domains(client, openapi, app_book):
     response = client.get("/api/v1/domains")
     assert response.status_code == HTTPStatus.OK
     document = response.json()
     validate(openapi, document, response_schema(openapi, "/api/v1/domains", 200))
-    assert [d["id"] for d in document["domains"]] == [d.id for d in shipped.domains]
+    assert [d["id"] for d in document["domains"]] == [d.id for d in app_book.domains]
 
 
-@pytest.mark.parametrize("domain_id", ["database", "storage", "private-service-access"])
+@pytest.mark.parametrize("domain_id", ["database", "storage"])
 def test_domain(client, openapi, domain_id):
     document = client.get(f"/api/v1/domains/{domain_id}").json()
     validate(openapi, document, response_schema(openapi, "/api/v1/domains/{domain}", 200))
@@ -54,12 +54,12 @@ def test_domain(client, openapi, domain_id):
     assert all(any(c["id"] == "not_sure" for c in q["choices"]) for q in document["questions"])
 
 
-def test_recommend_partial_gives_the_standing_and_next_question(client, openapi, shipped):
+def test_recommend_partial_gives_the_standing_and_next_question(client, openapi, app_book):
     document = client.get("/api/v1/domains/database/recommend?purpose=app").json()
     validate(openapi, document, response_schema(openapi, "/api/v1/domains/{domain}/recommend", 200))
     assert document["complete"] is False
     assert document["next_question"]["id"] == "data_shape"
-    assert document["rules_version"] == shipped.version
+    assert document["rules_version"] == app_book.version
 
 
 def test_recommend_complete(client, openapi):

@@ -21,16 +21,16 @@ def test_synthetic_books_load_check_and_evaluate(tmp_path):
         assert evaluate(domain, answers, rules_version=book.version).complete
 
 
-def test_result_paths_are_canonical_complete_results_from_every_domain(client, shipped):
-    paths = http.result_paths(40)
+def test_result_paths_are_canonical_complete_results_from_every_domain(client, app_book, settings):
+    paths = http.result_paths(40, settings.ADVISOR_RULES_DIR)
     assert len(set(paths)) == 40
-    assert {p.split("/")[1] for p in paths} == {d.id for d in shipped.domains}
+    assert {p.split("/")[1] for p in paths} == {d.id for d in app_book.domains}
     for path in paths[:15]:
         assert client.get(path).status_code == HTTPStatus.OK
 
 
-def test_step_paths_are_htmx_fragments(client):
-    for path in step_paths(http.result_paths(15)):
+def test_step_paths_are_htmx_fragments(client, settings):
+    for path in step_paths(http.result_paths(15, settings.ADVISOR_RULES_DIR)):
         response = client.get(path, headers={"HX-Request": "true"})
         assert response.status_code == HTTPStatus.OK
         assert b"<html" not in response.content

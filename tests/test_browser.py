@@ -13,11 +13,11 @@ from playwright.sync_api import Page, expect
 from advisor.engine import rulebook_load
 from advisor.models import Snapshot
 
-from .conftest import ROOT, SCREENSHOTS
+from .conftest import ROOT, SCREENSHOTS, TEST_RULES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-BOOK = rulebook_load(ROOT / "rules", display_root=ROOT)
+BOOK = rulebook_load(TEST_RULES, display_root=ROOT)
 # Each domain's first example is a complete, realistic path through it.
 WALKS = [(d, next(e for e in d.examples if not e.todo)) for d in BOOK.domains]
 PHONE = {"width": 375, "height": 812}

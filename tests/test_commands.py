@@ -57,7 +57,7 @@ def test_recommend_prints_an_explained_ranking(capsys):
     call_command("recommend", "database", "purpose=app", "data_shape=tables", "engine=commercial", "scale=steady", "audit=no")
     out = capsys.readouterr().out
     assert " 1. Amazon RDS [rds] score 7" in out
-    assert "+3 commercial-engine-needs-rds (because engine=commercial; rules/database.yaml:" in out
+    assert "+3 commercial-engine-needs-rds (because engine=commercial; tests/rules/database.yaml:" in out
     assert "Ruled out:\n  - Amazon Aurora [aurora]" in out
     assert "Amazon Quantum Ledger Database (QLDB) reached end of support on 2025-07-31; use Amazon Aurora instead." in " ".join(out.split())
 

@@ -16,9 +16,9 @@ def _pages(client, paths):
 
 def test_pages_from_kept_fragments_equal_pages_rendered_from_scratch(client, settings):
     settings.ADVISOR_RESULT_CACHE = False  # every request renders; only fragments are kept
-    paths = result_paths(150)  # every domain, many answer sets: fragments are shared between them
+    paths = result_paths(150, settings.ADVISOR_RULES_DIR)  # every domain, many answer sets: fragments are shared between them
     warm = _pages(client, paths)
-    assert len(tags._once) > 100
+    assert len(tags._once) > 50  # many fragments kept, so the comparison below means something
     for path, kept in zip(paths, warm, strict=True):
         tags._once.clear()
         assert client.get(path).content == kept, path

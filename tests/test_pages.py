@@ -18,10 +18,10 @@ def q(answers) -> str:
 # Home -------------------------------------------------------------------------
 
 
-def test_home_links_every_domain_grouped_by_area(client, shipped):
+def test_home_links_every_domain_grouped_by_area(client, app_book):
     response = client.get("/")
     assert response.status_code == HTTPStatus.OK
-    for domain in shipped.domains:
+    for domain in app_book.domains:
         assert f'href="/{domain.id}/"'.encode() in response.content
     assert b"What the advisor does not cover yet" in response.content
 
@@ -140,7 +140,7 @@ def test_not_sure_result_says_what_would_change_it(client):
 def test_rule_links_point_at_the_source_when_configured(client, settings):
     settings.ADVISOR_SOURCE_URL = "https://github.com/example/advisor/blob/main"
     content = client.get("/database/result?purpose=analytics").content.decode()
-    assert 'href="https://github.com/example/advisor/blob/main/rules/database.yaml#L' in content
+    assert 'href="https://github.com/example/advisor/blob/main/tests/rules/database.yaml#L' in content
 
 
 def test_markdown_export_is_a_decision_record(client):

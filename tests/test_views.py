@@ -1,12 +1,12 @@
 from http import HTTPStatus
 
 
-def test_home_lists_domains_by_area(client, shipped):
+def test_home_lists_domains_by_area(client, app_book):
     response = client.get("/")
     assert response.status_code == HTTPStatus.OK
     assert b'<h2 id="area-1">Databases</h2>' in response.content
     assert b"Which database?" in response.content
-    assert shipped.version.encode() in response.content
+    assert app_book.version.encode() in response.content
 
 
 def test_healthz(client):
