@@ -243,3 +243,36 @@ def test_an_invalid_book_prints_its_problems_and_exits_2(books, capsys):
     assert "rules/tiny.yaml:" in captured.out
     assert "9 is greater than the maximum of 5" in captured.out
     assert captured.err.strip() == f"rules_diff: {new} is not a valid rule book: 1 problem(s) above"
+
+
+# The compare page's one-path diff: a saved document against today's ------------------
+
+
+def test_result_compare_says_which_rules_moved_and_why_the_top_moved(books):
+    from advisor.engine.result import result_build, result_compare
+
+    old, new = (rulebook_load(folder).domain("tiny") for folder in books)
+    saved = result_build(old, {"shape": "items"}, rules_version="old")
+    comparison = result_compare(saved, result_build(new, {"shape": "items"}, rules_version="new"))
+    assert (comparison["saved_top"], comparison["current_top"]) == ("Key-value store", "Document store")
+    # The saved document is all that is left of the old book: items-kv is not in today's trace.
+    assert [(r["rule"], r["change"], r["fired_then"], r["fired_now"]) for r in comparison["rules"]] == [
+        ("items-doc", "added", False, True),
+        ("items-kv", "removed", True, False),
+    ]
+    assert comparison["rules"][0]["effects_now"] == [{"id": "doc", "name": "Document store", "effect": "favour", "weight": 3}]
+    assert comparison["why"] == comparison["rules"]
+    assert [r["rule"] for r in comparison["saved_top_ruled_out"]] == ["lifecycle"]
+
+
+def test_result_compare_names_what_changed_in_a_rule_that_fired_both_times(tmp_path):
+    from advisor.engine.result import result_build, result_compare
+
+    reworded = TINY.replace("Items fetched by key", "Items read by key").replace("favour: {kv: 3}", "favour: {kv: 2}")
+    old = rulebook_load(write_rules(tmp_path / "old", {"tiny.yaml": TINY})).domain("tiny")
+    new = rulebook_load(write_rules(tmp_path / "new", {"tiny.yaml": reworded})).domain("tiny")
+    comparison = result_compare(
+        result_build(old, {"shape": "items"}, rules_version="old"), result_build(new, {"shape": "items"}, rules_version="new")
+    )
+    assert [(r["rule"], r["change"], r["fields"]) for r in comparison["rules"]] == [("items-kv", "changed", ["because", "effect on kv"])]
+    assert comparison["why"] == []  # the top did not move

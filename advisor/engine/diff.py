@@ -288,3 +288,29 @@ def rulebook_diff(old: RuleBook, new: RuleBook) -> dict[str, Any]:
             domain_diff(old.domain(d.id), d, old_version=old.version, new_version=new.version) for d in new.domains if d.id in old_ids
         ],
     }
+
+
+# One saved result ---------------------------------------------------------------
+
+
+def document_rules(document: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], tuple[str, ...]]:
+    """What a result document (result.result_build) knows of its rule book, for rules_moved.
+
+    The old rule book is not kept, but a saved document lists every rule that was
+    in force (its trace) and, for the rules that fired, the reasons they gave: their
+    `because`, `source` and effect on each candidate the document explains. A favour
+    for a candidate that something else ruled out is not in the document, so each
+    side knows only part of a rule; rules_moved compares what both sides know.
+    """
+    trace = document.get("trace", [])
+    definitions: dict[str, dict[str, Any]] = {entry["rule"]: {"title": entry["title"]} for entry in trace}
+    fired = tuple(entry["rule"] for entry in trace if entry["fired"])
+    for group in ("recommendations", "ruled_out"):
+        for candidate in document["advice"][group]:
+            for reason in candidate["reasons"]:
+                known = definitions.get(reason["rule"])
+                if known is None:  # the engine's own lifecycle reason: not a rule of the book
+                    continue
+                known |= {"because": reason["because"], "source": reason["source"]}
+                known[f"effect on {candidate['id']}"] = (reason["effect"], reason.get("weight"))
+    return definitions, fired
