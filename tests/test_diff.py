@@ -276,3 +276,34 @@ def test_result_compare_names_what_changed_in_a_rule_that_fired_both_times(tmp_p
     )
     assert [(r["rule"], r["change"], r["fields"]) for r in comparison["rules"]] == [("items-kv", "changed", ["because", "effect on kv"])]
     assert comparison["why"] == []  # the top did not move
+
+
+def _repo(folder, *, commit_rules: bool):
+    import subprocess
+
+    rules = write_rules(folder / "app", {"tiny.yaml": TINY})
+    (folder / "README.md").write_text("a repository\n", encoding="utf-8")
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=folder, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "README.md", *(["app"] if commit_rules else []))
+    git("commit", "-q", "-m", "start")
+    return rules
+
+
+def test_base_reads_the_old_book_from_a_commit(tmp_path, capsys):
+    rules = _repo(tmp_path, commit_rules=True)
+    (rules / "tiny.yaml").write_text(_changed(TINY), encoding="utf-8")  # uncommitted: the working copy is NEW
+    call_command("rules_diff", "--base", "HEAD", str(rules), "--json")
+    (tiny,) = json.loads(capsys.readouterr().out)["domains"]
+    assert (tiny["paths"]["top_changed"], tiny["paths"]["added"], tiny["paths"]["removed"]) == (1, 3, 1)
+
+
+def test_base_without_the_rules_folder_at_that_ref_exits_2(tmp_path, capsys):
+    rules = _repo(tmp_path, commit_rules=False)
+    with pytest.raises(SystemExit) as caught:
+        call_command("rules_diff", "--base", "HEAD", str(rules))
+    assert caught.value.code == 2
+    assert capsys.readouterr().err.strip() == "rules_diff: app/rules/ does not exist at HEAD"
