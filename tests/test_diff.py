@@ -169,6 +169,28 @@ def test_moving_a_rule_down_its_file_is_no_change(tmp_path):
     assert not any(tiny[kind][change] for kind in ("candidates", "questions", "choices", "rules", "examples") for change in tiny[kind])
 
 
+def test_a_reworded_rule_is_not_a_cause_of_a_move(tmp_path):
+    open_kv = """\
+  - id: open-kv
+    title: Open-source code moves to the key-value store
+    when:
+      equals: {engine: open}
+    favour: {kv: 5}
+    because: Code written for open-source engines is assumed portable here, for the tests.
+    source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Introduction.html
+examples:
+"""
+    changed = TINY.replace("because: Tables with joins are", "because: Tables joined are").replace("examples:\n", open_kv)
+    old = rulebook_load(write_rules(tmp_path / "old", {"tiny.yaml": TINY}))
+    new = rulebook_load(write_rules(tmp_path / "new", {"tiny.yaml": changed}))
+    (tiny,) = rulebook_diff(old, new)["domains"]
+    (move,) = tiny["top_changes"]
+    assert (move["then"], move["now"], move["examples"]) == ("rel", "kv", ["/tiny/result?shape=tables&engine=open"])
+    # tables-relational fired before and after, reworded: it did not move the top.
+    assert [(r["rule"], r["change"]) for r in move["rules"]] == [("open-kv", "added")]
+    assert tiny["rules"]["changed"] == [{"id": "tables-relational", "fields": ["because"]}]
+
+
 def test_rules_moved_compares_only_what_both_sides_know():
     then = {"a": {"title": "A", "because": "x"}, "b": {"title": "B"}, "gone": {"title": "G"}}
     now = {"a": {"title": "A", "because": "y"}, "b": {"title": "B", "because": "z"}, "new": {"title": "N"}}

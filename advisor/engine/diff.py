@@ -22,6 +22,9 @@ from .check import every_path
 from .model import STABLE, Candidate, Domain, Example, Question, Rule, RuleBook
 
 EXAMPLE_URLS = 3  # result URLs shown per group of paths
+# What a rule says rather than does: a rule that fired before and after with only
+# these changed cannot have moved a top, so it is not named as a cause.
+WORDING = frozenset({"title", "because", "source", "notes", "replaced_by"})
 
 type Answers = tuple[tuple[str, str], ...]
 
@@ -208,8 +211,10 @@ def domain_diff(old: Domain, new: Domain, *, old_version: str, new_version: str)
         if len(group["examples"]) < EXAMPLE_URLS:
             group["examples"].append(result_url(new.id, now.answers))
         for move in rules_moved(then=then_rules, now=now_rules, fired_then=was.fired, fired_now=now.fired):
+            if move.fired_then and move.fired_now and WORDING.issuperset(move.fields):
+                continue
             group["rules"][move.rule] += 1
-            group["moves"].setdefault(move.rule, move)
+            group["moves"].setdefault(move.rule, move)  # as on the group's first path
     removed = [was for path, was in before.items() if path not in after]
 
     top_changes = []
