@@ -210,8 +210,8 @@ def test_markdown_report(report):
         "| Key-value store → Document store | 1 | `/tiny/result?shape=items` | "
         "`items-doc` added (1); `items-kv` retired (1); candidate `kv` retired; candidate `doc` added |\n"
     ) in text
-    assert "- New paths: 3, e.g. `/tiny/result?shape=tables&engine=oracle&licence=byol`, " in text
-    assert "- Paths gone: 1, e.g. `/tiny/result?shape=tables&engine=oracle`\n" in text
+    assert "- New paths (only the new rules reach them): 3, e.g. `/tiny/result?shape=tables&engine=oracle&licence=byol`, " in text
+    assert "- Paths gone (the new rules no longer reach them): 1, e.g. `/tiny/result?shape=tables&engine=oracle`\n" in text
     assert "- Rules: added `items-doc`; retired `items-kv`; changed `tables-relational` (because)\n" in text
     assert "- Examples: changed `oracle-tables` (answers), `items` (top)\n" in text
 

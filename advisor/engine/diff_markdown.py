@@ -70,10 +70,12 @@ def _domain_section(domain: Mapping[str, Any]) -> list[str]:
                 f"| {change['paths']:,} | {_examples(change['examples'])} | {'; '.join(moved) or 'none'} |"
             )
     details = []
-    if paths["added"]:
-        details.append(f"- New paths: {paths['added']:,}, e.g. {_examples(paths['added_examples'])}")
-    if paths["removed"]:
-        details.append(f"- Paths gone: {paths['removed']:,}, e.g. {_examples(paths['removed_examples'])}")
+    for key, words in (
+        ("added", "New paths (only the new rules reach them)"),
+        ("removed", "Paths gone (the new rules no longer reach them)"),
+    ):
+        if paths[key]:
+            details.append(f"- {words}: {paths[key]:,}, e.g. {_examples(paths[f'{key}_examples'])}")
     details += [line for kind in KINDS if (line := _declared(kind, domain[kind]))]
     if details:
         lines += ["", *details]
