@@ -225,6 +225,34 @@ def test_snapshot_never_changes_and_compare_shows_what_moved(client):
     assert "#1 (5 pts)" in compare
 
 
+@pytest.mark.django_db
+def test_compare_shows_which_rules_fired_then_and_now_and_why_the_top_moved(client, settings, tmp_path, monkeypatch):
+    import shutil
+
+    from advisor import rulebook as holder
+
+    answers = {"purpose": "app", "data_shape": "tables", "engine": "mysql_postgres", "scale": "steady", "audit": "yes"}
+    slug = client.post("/database/share", answers)["Location"].removeprefix("/s/")
+    # Today's rules weigh steady load more: RDS now ties Aurora, and ties go to the first listed.
+    today = tmp_path / "rules"
+    shutil.copytree(settings.ADVISOR_RULES_DIR, today)
+    path = today / "database.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("    favour: {rds: 1}\n") == 1
+    path.write_text(text.replace("    favour: {rds: 1}\n", "    favour: {rds: 2}\n"), encoding="utf-8")
+    monkeypatch.setattr(holder, "_book", holder.rulebook_load(today, display_root=settings.BASE_DIR))
+    compare = client.get(f"/s/{slug}/compare")
+    assert compare.status_code == HTTPStatus.OK
+    assert "<strong>The recommendation changed:</strong> Amazon Aurora then, Amazon RDS now." in compare.content.decode()
+    row = (
+        "<strong>For steady, modest load a standard RDS instance is simplest</strong> (<code>steady-relational-rds</code>, "
+        "changed: effect on rds): then it favours Amazon RDS +1; now it favours Amazon RDS +2."
+    )
+    assert row in compare.content.decode()
+    assert "<td>favours Amazon RDS +1</td>" in compare.content.decode()
+    assert "<td>changed: effect on rds</td>" in compare.content.decode()
+
+
 # Bad input ------------------------------------------------------------------------
 
 
