@@ -203,13 +203,20 @@ def _result_context(blueprint: Blueprint | None, document: dict, *, changeable: 
         "chosen_names": _chosen_names(document),
         "change_urls": change_urls,
         "findings_by_severity": [(title, found) for title, found in findings if found],
-        # An undecided decision's "which answer would decide it", each with its Change link.
-        "decision_rows": [
-            (d, [(alt, change_urls.get(f"{d['domain']}.{alt['question']}")) for alt in d.get("would_decide") or ()])
-            for d in document["decisions"]
-        ],
+        "decision_rows": [_decision_row(d, change_urls) for d in document["decisions"]],
         "answer_rows": [(a, change_urls.get(a["key"])) for a in document["answers"]],
         **extra,
+    }
+
+
+def _decision_row(decision: dict, change_urls: dict[str, str]) -> dict:
+    """A decision of the result document with what its card links to: the Change link beside each
+    answer that would decide it (when undecided), and the answers that earlier ones carried."""
+    carried = set(decision.get("carried") or ())
+    return {
+        "d": decision,
+        "alternatives": [(alt, change_urls.get(f"{decision['domain']}.{alt['question']}")) for alt in decision.get("alternatives") or ()],
+        "carried": [a for a in decision.get("answers") or () if a["question"] in carried],
     }
 
 
@@ -230,7 +237,7 @@ def _checked_result(request: HttpRequest, blueprint: Blueprint, name: str) -> di
         return moved
     if not design.complete:
         return redirect(_url("design", blueprint.id, design.answers))
-    return design_result_build(design)
+    return design_result_build(rulebook(), design)
 
 
 @read_only
@@ -273,7 +280,7 @@ def design_share(request: HttpRequest, blueprint_id: str) -> HttpResponse:
         if request.method == "POST":
             return _bad_answers(request, blueprint, AnswerError("incomplete", INCOMPLETE))
         return redirect(_url("design", blueprint.id, design.answers))
-    document = design_result_build(design)
+    document = design_result_build(rulebook(), design)
     if request.method == "POST":
         # One budget per client for domain and design saves (DESIGN.md, "Rate limit").
         if (wait := snapshot_allowed(request)) is not None:
@@ -382,7 +389,7 @@ def saved_compare(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
         else:
             design = design_evaluate(book, blueprint, answers, rules_version=book.version)
             if design.complete:
-                comparison = design_documents_compare(snapshot.document, design_result_build(design))
+                comparison = design_documents_compare(snapshot.document, design_result_build(rulebook(), design))
             else:
                 continue_url = _url("design", blueprint.id, design.answers)
     return render(
