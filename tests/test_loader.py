@@ -1,5 +1,6 @@
 """A broken rule book is the rule author's common case: each kind gets its own path:line message."""
 
+import json
 import tracemalloc
 from pathlib import Path
 
@@ -427,3 +428,60 @@ def test_symlinked_file_in_a_domain_folder_is_refused(tmp_path):
     (rules / "tiny" / "b.yaml").symlink_to(rules / "secret.txt")
     found = problems(tmp_path, {})
     assert found == ["rules/tiny/b.yaml:1: rule files may not be symbolic links — commit the file itself"]
+
+
+# Links go into result.md as they stand (issue 10, item 14).
+INJECTION = "https://aws.amazon.com/)<img/src=x/onerror=alert(1)>[...](https://evil.example/x"
+RULE_SOURCE = "    source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Introduction.html"
+CANDIDATE_DOCS = "    docs: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Introduction.html"
+
+
+@pytest.mark.parametrize(
+    ("old", "url"),
+    [
+        (RULE_SOURCE, INJECTION),
+        (RULE_SOURCE, "https://docs.aws.amazon.com/a b"),
+        (RULE_SOURCE, "https://docs.aws.amazon.com/a'b"),
+        (RULE_SOURCE, "https://docs.aws.amazon.com/a`b`"),
+        (RULE_SOURCE, 'https://docs.aws.amazon.com/a"b'),
+        (RULE_SOURCE, "https://docs.aws.amazon.com/a\\u001b[2Kb"),
+        (RULE_SOURCE, "https://www.pulumi.com/docs/"),  # vendors' sites are for candidates that are not AWS services
+        (CANDIDATE_DOCS, "https://evil.example/docs/"),
+        (CANDIDATE_DOCS, "https://www.pulumi.com.evil.example/docs/"),
+        (CANDIDATE_DOCS, "https://developer.hashicorp.com/vault/docs"),
+    ],
+    ids=[
+        *("injection", "space", "quote", "backquote", "double-quote", "escape"),
+        *("vendor-for-a-rule", "any-site", "lookalike", "other-product"),
+    ],
+)
+def test_a_link_that_is_not_an_allowed_page_is_refused(tmp_path, old, url):
+    text = broken(old, old.split(": ")[0] + ": " + json.dumps(url))
+    found = problems(tmp_path, {"tiny.yaml": text})
+    key = old.split(":")[0].strip()
+    owner = "rule 'items-kv'" if key == "source" else "candidate 'kv'"
+    assert found == [
+        f"rules/tiny.yaml:{line_of(text, json.dumps(url))}: {owner}, `{key}`, is {json.loads(json.dumps(url))!r}, "
+        f"which is not valid here — {found[0].split(' — ', 1)[1]}"
+    ]
+    assert "percent-encode" in found[0]
+
+
+def test_a_link_with_a_final_line_break_is_refused(tmp_path):
+    # JSON Schema validators let "$" match before a final line break.
+    text = broken(RULE_SOURCE, RULE_SOURCE.replace("source: ", 'source: "') + '\\n"')
+    found = problems(tmp_path, {"tiny.yaml": text})
+    assert len(found) == 1
+    assert found[0].startswith(f"rules/tiny.yaml:{line_of(text, 'Introduction.html' + chr(92))}: ")
+    assert "'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Introduction.html\\n' is not a valid link here" in found[0]
+
+
+@pytest.mark.parametrize(
+    "url", ["https://www.pulumi.com/docs/iac/", "https://opentofu.org/docs/intro/", "https://developer.hashicorp.com/terraform/docs"]
+)
+def test_candidates_may_link_their_vendors_documentation(tmp_path, url):
+    text = broken(CANDIDATE_DOCS, f"    docs: {url}")
+    old_source = "      source: https://docs.aws.amazon.com/qldb/latest/developerguide/document-history.html"
+    text = text.replace(old_source, f"      source: {url}")
+    book = rulebook_load(write_rules(tmp_path, {"tiny.yaml": text}))
+    assert book.domain("tiny").candidate("kv").docs == url

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import model as m
 from .problems import Problem, RuleBookError
-from .schema import schema_problems
+from .schema import schema_load, schema_problems
 from .yamlfile import MAX_FILE_BYTES, TOO_BIG, TOO_BIG_FIX, YamlDocument, yaml_read
 
 RESERVED_DOMAIN_IDS = frozenset({"api", "s", "static", "healthz", "admin"})
@@ -248,6 +248,13 @@ class _Builder:
     def _problem(self, part: _Part, path: tuple, message: str, fix: str = "") -> None:
         self.problems.append(Problem(part.display_path, part.document.line(path), message, fix))
 
+    def _url(self, part: _Part, path: tuple, url: str, kind: str) -> None:
+        # The schema's pattern, checked whole, as for ids: its "$" lets a final line break
+        # through, and the URL goes into Markdown links as it stands.
+        definition = schema_load()["$defs"][kind]
+        if not re.fullmatch(definition["pattern"].removeprefix("^").removesuffix("$"), url):
+            self._problem(part, path, f"{url!r} is not a valid link here", definition["description"])
+
     def _unique(self, kind: str, entries: Iterable[tuple[str, _Part, tuple]]) -> None:
         first: dict[str, str] = {}
         for item_id, part, path in entries:
@@ -373,6 +380,9 @@ class _Builder:
                 source=life.get("source", ""),
                 location=part.at(*where, "lifecycle"),
             )
+            self._url(part, (*where, "docs"), data["docs"], "docs-url")
+            if "source" in life:
+                self._url(part, (*where, "lifecycle", "source"), life["source"], "docs-url")
             if lifecycle.status != m.AVAILABLE:
                 for key in ("date", "successor", "source"):
                     if key not in life:
@@ -450,6 +460,7 @@ class _Builder:
                 self._problem(
                     part, where, f"rule '{data['id']}' both favours and disfavours {', '.join(sorted(both))}", "split it into two rules"
                 )
+            self._url(part, (*where, "source"), data["source"], "aws-url")
             notes = data.get("notes")
             rule = m.Rule(
                 id=data["id"],
