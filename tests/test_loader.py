@@ -423,6 +423,13 @@ def test_symlinked_folder_is_not_followed(tmp_path):
     assert problems(tmp_path, {}) == ["rules/evil:1: rule folders may not be symbolic links — commit the folder itself"]
 
 
+def test_other_symlinks_are_left_alone(tmp_path):
+    rules = write_rules(tmp_path, {"tiny.yaml": TINY, "notes/README.md": "notes", "_drafts/x.yaml": "- not read\n"})
+    (rules / "README.md").symlink_to(rules / "notes" / "README.md")
+    (rules / "_old").symlink_to(rules / "_drafts", target_is_directory=True)
+    assert [d.id for d in rulebook_load(rules).domains] == ["tiny"]
+
+
 def test_symlinked_file_in_a_domain_folder_is_refused(tmp_path):
     rules = write_rules(tmp_path, {"tiny/a.yaml": TINY, "secret.txt": "not yaml: [\n"})
     (rules / "tiny" / "b.yaml").symlink_to(rules / "secret.txt")

@@ -104,7 +104,8 @@ def _domain_files(rules_dir: Path, display_root: Path) -> tuple[list[tuple[str, 
     for entry in sorted(rules_dir.iterdir()):
         mode = entry.lstat().st_mode
         if stat.S_ISLNK(mode):
-            if entry.suffix == ".yaml" or not entry.name.startswith((".", "_")):
+            # is_dir() follows the link, but only to stat its target: nothing is read.
+            if entry.suffix == ".yaml" or (entry.is_dir() and not entry.name.startswith((".", "_"))):
                 problems.append(_link_problem(entry, display_root))
         elif stat.S_ISREG(mode) and entry.suffix == ".yaml":
             found.append((entry.stem, [entry]))
