@@ -159,3 +159,28 @@ def test_problems_print_control_characters_escaped(text, shown):
     assert str(Problem(f"rules/{text}.yaml", 3, f"rule '{text}'", f"fix '{text}'")) == (
         f"rules/{shown}.yaml:3: rule '{shown}' — fix '{shown}'"
     )
+
+
+def test_start_up_and_check_rules_refuse_a_hostile_book_alike(tmp_path):
+    # Each of issue 10's loader items at once: start-up used to die with a traceback on the first two.
+    deep = "\n".join(" " * (6 + 2 * i) + "not:" for i in range(985)) + "\n" + " " * 1976 + "equals: {shape: tables}"
+    files = {
+        "tiny.yaml": TINY.replace("      equals: {shape: tables}\n    favour: {rel: 3}", deep + "\n    favour: {rel: 3}"),
+        "huge.yaml": TINY.replace("  id: tiny", "  id: huge").replace("favour: {rel: 3}", "favour: {rel: " + "1" * 5000 + "}"),
+        f"e{FAKE_OK}.yaml": TINY,
+    }
+    rules = write_rules(tmp_path, files)
+    (rules / "linked.yaml").symlink_to(rules / "huge.yaml")
+    env = {"ADVISOR_RULES_DIR": str(rules)}
+    start_up, check = run("check", env=env), run("check_rules", str(rules))
+    assert start_up.returncode == check.returncode == 1
+    assert "Traceback" not in start_up.stderr + check.stderr
+    refused = [line for line in start_up.stderr.splitlines() if ".yaml:" in line]
+    assert refused == check.stdout.splitlines()
+    assert [line.removeprefix(f"{rules}/").split(" — ")[0] for line in refused] == [
+        "e\\x1b[1A\\x1b[2K\\x0dok: 1 domains.yaml:3: domain id 'tiny' does not match its file or folder name "
+        "'e\\x1b[1A\\x1b[2K\\x0dok: 1 domains'",
+        "huge.yaml:54: a number 5,000 characters long",
+        "linked.yaml:1: rule files may not be symbolic links",
+        "tiny.yaml:82: YAML nested more than 32 levels deep",
+    ]
