@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 
 from advisor.engine import RuleBookError, rulebook_check, rulebook_load
+from advisor.engine.problems import printable
 
 from ._cli import AdvisorCommand
 
@@ -29,10 +30,10 @@ class Command(AdvisorCommand):
             self._problems(error.problems)
         report = rulebook_check(book)
         for todo in report.todos:
-            self.stdout.write(f"todo: {todo}")
+            self.stdout.write(printable(f"todo: {todo}"))  # quotes the example's own `todo` text
         if coverage:
             for line in report.coverage:
-                self.stdout.write(str(line))
+                self.stdout.write(printable(str(line)))
         if report.problems:
             self._problems(report.problems)
         rules = sum(len(d.rules) for d in book.domains)
