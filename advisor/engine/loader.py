@@ -461,7 +461,7 @@ class _Builder:
                 self._problem(
                     part, where, f"rule '{data['id']}' both favours and disfavours {', '.join(sorted(both))}", "split it into two rules"
                 )
-            self._url(part, (*where, "source"), data["source"], "aws-url")
+            self._url(part, (*where, "source"), data["source"], "docs-url")
             notes = data.get("notes")
             rule = m.Rule(
                 id=data["id"],
