@@ -22,11 +22,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .compiled import UNKNOWN, _packed, _unpacked
 from .evaluate import _NOT_ASKED, Advice, _facts, evaluate, question_next, ranking_top, truth
 from .model import AllOf, AnyOf, Condition, Domain, Example, Match, Not, Question, RuleBook, condition_questions
 from .problems import Problem
+
+if TYPE_CHECKING:
+    from .design.check import BlueprintCoverage
 
 # Guards, not design limits: a domain past them is no longer one decision a
 # person can reason about, and the walk would take too long to be a check.
@@ -60,18 +64,24 @@ class Coverage:
 class Report:
     problems: tuple[Problem, ...]  # any problem means the book is not green
     todos: tuple[str, ...]  # known gaps that still fail: reported, not failing
-    coverage: tuple[Coverage, ...]  # for --coverage; it decides nothing
+    coverage: tuple[Coverage | BlueprintCoverage, ...]  # for --coverage; it decides nothing
 
 
 def rulebook_check(book: RuleBook) -> Report:
+    from .design.check import blueprint_check  # it builds on this module's walks
+
     problems: list[Problem] = []
     todos: list[str] = []
-    coverage = []
+    coverage: list[Coverage | BlueprintCoverage] = []
     for domain in book.domains:
         domain_problems, domain_todos, domain_coverage = _domain_check(domain, book.version)
         problems += domain_problems
         todos += domain_todos
         coverage.append(domain_coverage)
+    for blueprint in book.blueprints:
+        blueprint_problems, blueprint_coverage = blueprint_check(book, blueprint)
+        problems += blueprint_problems
+        coverage.append(blueprint_coverage)
     return Report(tuple(sorted(set(problems))), tuple(todos), tuple(coverage))
 
 

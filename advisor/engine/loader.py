@@ -24,7 +24,9 @@ from .problems import Problem, RuleBookError
 from .schema import schema_load, schema_problems
 from .yamlfile import MAX_FILE_BYTES, TOO_BIG, TOO_BIG_FIX, YamlDocument, yaml_read
 
-RESERVED_DOMAIN_IDS = frozenset({"api", "s", "static", "healthz", "admin"})
+# The site's own URLs, and rules/ folders that hold something other than a domain.
+NOT_DOMAIN_FOLDERS = frozenset({"blueprints", "fragments"})
+RESERVED_DOMAIN_IDS = frozenset({"api", "s", "static", "healthz", "admin", "design"}) | NOT_DOMAIN_FOLDERS
 LIFECYCLE_RULE_ID = "lifecycle"  # the engine's own reason for ruling out retired services
 SECTIONS = ("questions", "candidates", "rules", "examples")
 ID = re.compile(r"[a-z][a-z0-9_-]*")  # rules.schema.json's $defs/id
@@ -84,9 +86,42 @@ def rulebook_load(rules_dir: Path, *, display_root: Path | None = None) -> m.Rul
             problems += domain_problems
             if domain is not None:
                 domains.append(domain)
+    blueprints, blueprint_problems = _blueprints_load(rules_dir, display_root, {d.id: d for d in domains}, digest)
+    problems += blueprint_problems
     if problems:
         raise RuleBookError(problems)
-    return m.RuleBook(domains=tuple(domains), version=digest.hexdigest()[:12])
+    return m.RuleBook(domains=tuple(domains), version=digest.hexdigest()[:12], blueprints=tuple(blueprints))
+
+
+def _blueprints_load(rules_dir: Path, display_root: Path, domains: dict[str, m.Domain], digest) -> tuple[list, list[Problem]]:
+    """rules/blueprints/*.yaml, read with the same care as rule files (advisor/engine/design/loader.py)."""
+    from .design.loader import BLUEPRINTS_FOLDER, blueprint_build, blueprint_part
+
+    folder = rules_dir / BLUEPRINTS_FOLDER
+    if not folder.exists():
+        return [], []
+    if folder.is_symlink():
+        return [], [_link_problem(folder, display_root)]
+    blueprints, problems = [], []
+    for path in sorted(folder.iterdir()):
+        if path.suffix != ".yaml":
+            continue
+        display_path = _display(path, display_root)
+        if path.is_symlink():
+            problems.append(_link_problem(path, display_root))
+            continue
+        raw, read_problems = _file_read(path, display_path)
+        if raw is None:
+            problems += read_problems
+            continue
+        digest.update(path.relative_to(rules_dir).as_posix().encode() + b"\0" + raw + b"\0")
+        part, file_problems = _part_read(raw, display_path, blueprint_part)
+        problems += file_problems
+        if part is not None:
+            blueprint, build_problems = blueprint_build(part, path.stem, domains)
+            problems += build_problems
+            blueprints.append(blueprint)
+    return blueprints, problems
 
 
 def _display(path: Path, root: Path) -> str:
@@ -109,7 +144,7 @@ def _domain_files(rules_dir: Path, display_root: Path) -> tuple[list[tuple[str, 
                 problems.append(_link_problem(entry, display_root))
         elif stat.S_ISREG(mode) and entry.suffix == ".yaml":
             found.append((entry.stem, [entry]))
-        elif stat.S_ISDIR(mode) and not entry.name.startswith((".", "_")):
+        elif stat.S_ISDIR(mode) and not entry.name.startswith((".", "_")) and entry.name not in NOT_DOMAIN_FOLDERS:
             files = []
             for path in sorted(entry.iterdir()):
                 if path.suffix != ".yaml":
@@ -148,12 +183,15 @@ def _file_read(path: Path, display_path: str) -> tuple[bytes | None, list[Proble
     return raw, []
 
 
-def _part_read(raw: bytes, display_path: str) -> tuple[_Part | None, list[Problem]]:
+def _part_read(raw: bytes, display_path: str, parse=None) -> tuple[_Part | None, list[Problem]]:
+    """A file's bytes as a part: UTF-8, then YAML and the schema (`parse`: another file kind's, e.g. a blueprint's)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         return None, [Problem(display_path, line, "the file is not valid UTF-8", "save it as UTF-8")]
+    if parse is not None:
+        return parse(display_path, text)
     document, problems = yaml_read(text, display_path=display_path)
     if document is None or problems:
         return None, problems
