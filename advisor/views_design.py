@@ -20,7 +20,16 @@ from django.views.decorators.cache import never_cache
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from .engine import AnswerError
-from .engine.design import Blueprint, Design, design_answers_parse, design_document, design_evaluate, design_result_build, fact_describe
+from .engine.design import (
+    SKIPPED,
+    Blueprint,
+    Design,
+    design_answers_parse,
+    design_document,
+    design_evaluate,
+    design_result_build,
+    fact_describe,
+)
 from .engine.document import question_document
 from .models import DESIGN, Snapshot, snapshot_create
 from .pagecache import BROWSER_SECONDS, CDN_SECONDS, pure_page
@@ -105,7 +114,7 @@ def _sketch(design: Design) -> dict:
     decisions = []
     for outcome in design.decisions:
         row = {"title": outcome.spec.title, "status": outcome.status, "chosen": outcome.chosen.name if outcome.chosen else ""}
-        if outcome.status == "skipped":
+        if outcome.status == SKIPPED:
             row["because"] = [_fact_words(book, design, key, value) for key, value in outcome.skipped_because]
         decisions.append(row)
     findings = [{"severity": f.finding.severity, "text": f.finding.text} for f in design.findings]
@@ -145,9 +154,10 @@ def design_questionnaire(request: HttpRequest, blueprint_id: str) -> HttpRespons
         nq = design.next_question
         key, question, decision_title = nq.key, nq.question, nq.decision.title if nq.decision else None
     # "3 of 7": the decision's place among those that apply (skipped ones do not count).
-    applying = [o.spec.title for o in design.decisions if o.status != "skipped"]
+    applying = [o.domain.id for o in design.decisions if o.status != SKIPPED]
     total = design.next_question.total if design.next_question else len(applying)
-    position = applying.index(decision_title) + 1 if decision_title in applying else 0
+    domain_id = key.partition(".")[0] if "." in key else None
+    position = applying.index(domain_id) + 1 if domain_id in applying else 0
     at = keys.index(edit) if edit else len(keys)
     previous = keys[:at]
     rows = []
