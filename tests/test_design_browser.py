@@ -87,7 +87,8 @@ def test_back_change_and_a_skipped_decision(live_server, watched: Page):  # noqa
     answer(page, "files", "none")
     # Storage no longer applies: its answer is dropped and the design is complete.
     expect(page).to_have_url(re.compile(r"/design/small-app/result\?files=none&database\.purpose=app&"))
-    expect(page.locator(".decision-skipped")).to_contain_text("Not needed for these answers: you answered No files to “Does the application keep files?”")
+    skipped = "Not needed for these answers: you answered No files to “Does the application keep files?”"
+    expect(page.locator(".decision-skipped")).to_contain_text(skipped)
     shot(page, "design-result-skipped-desktop")
     page.go_back()
     expect(page.locator("h1")).to_have_text("Does the application keep files?")
