@@ -126,3 +126,12 @@ def source_link(location: str, source_url: str) -> str:
     """'rules/database.yaml:42' → '<ADVISOR_SOURCE_URL>/rules/database.yaml#L42' (GitHub/GitLab style)."""
     file, _, line = location.rpartition(":")
     return f"{source_url}/{file}#L{line}"
+
+
+@register.filter
+def not_told_by(reasons: list[dict], cautions: list[dict]) -> list[dict]:
+    """A ruled-out card's reasons less the lifecycle one when a caution already says it,
+    so the card can leave out a list that would be empty."""
+    if not cautions:
+        return reasons
+    return [reason for reason in reasons if reason["rule"] != "lifecycle"]
