@@ -54,9 +54,13 @@ def answer(page: Page, question_id: str, choice_id: str) -> None:
     page.get_by_role("button", name="Continue").click()
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, part: str = "") -> None:
+    """A screenshot of the whole page, or of the part (a selector) a test is about."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    if part:
+        page.locator(part).screenshot(path=SCREENSHOTS / f"{name}.png")
+    else:
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 def axe_violations(page: Page) -> list[str]:
@@ -114,6 +118,7 @@ def test_axe_finds_nothing_on_any_page_kind(live_server, browser: Browser, schem
     page.get_by_role("button", name="Save a permanent link").click()
     expect(page.locator("#share-slot form")).to_be_visible()
     check("result-share-open")
+    shot(page, f"a11y-share-form-{scheme}", ".actions")
     page.goto(f"{live_server.url}/{domain.id}/share?{urlencode(path)}")
     check("share")
     page.get_by_role("button", name="Save and open the permanent link").click()
@@ -224,7 +229,7 @@ def test_a_step_the_server_refuses_shows_its_error_page(live_server, journal: Pa
     expect(page).to_have_url(f"{live_server.url}/{domain.id}/?{question_id}=retired-choice")
     expect(page).to_have_title(re.compile(r"^Error: "))
     expect(page.get_by_role("alert")).to_contain_text("'retired-choice' is not an answer to")
-    shot(page, "a11y-failed-step-phone")
+    shot(page, "a11y-failed-step-desktop")
 
 
 @pytest.mark.parametrize("failure", ["500", "network"])
@@ -268,7 +273,7 @@ def test_copy_link_says_so_in_a_status_region(live_server, browser: Browser):
     assert page.evaluate("navigator.clipboard.readText()") == page.url
     # The button's own name stays: its purpose has not changed.
     expect(page.get_by_role("button", name="Copy link")).to_be_visible()
-    shot(page, "a11y-copied-phone")
+    shot(page, "a11y-copied-phone", ".actions")
     context.close()
 
 
@@ -318,7 +323,7 @@ def test_save_a_permanent_link_expands_the_form_and_moves_focus(live_server, jou
     expect(toggle).to_have_attribute("aria-expanded", "true")
     form = page.get_by_role("form", name="Save a permanent link")
     expect(form).to_be_focused()
-    shot(page, "a11y-share-open-phone")
+    shot(page, "a11y-share-open-phone", ".actions")
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Save and open the permanent link")).to_be_focused()
     # Pressed again, it hides the form; once more, it shows it without asking the server again.
