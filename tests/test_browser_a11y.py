@@ -365,3 +365,15 @@ def test_change_links_under_not_sure_name_their_question(live_server, journal: P
     links = page.locator(".unsure a")
     for i in range(links.count()):
         expect(links.nth(i)).to_have_accessible_name(re.compile(r"^Change this answer to “.+\?”$"))
+
+
+def test_back_from_the_result_focuses_the_last_question(live_server, journal: Page):
+    page = journal
+    domain = rulebook().domains[0]
+    path = walk(domain)
+    page.goto(f"{live_server.url}/{domain.id}/?{urlencode(path[:-1])}")
+    answer(page, *path[-1])
+    expect(page).to_have_url(f"{live_server.url}/{domain.id}/result?{urlencode(path)}")
+    page.go_back()
+    expect(page).to_have_title(title_of(domain, path[-1][0]))
+    expect(page.locator("#step h1")).to_be_focused()

@@ -117,9 +117,11 @@
   // A failed htmx request (a 400 because a rules deploy made an answer invalid, a 500,
   // the network) must not leave the page silently as it was: load the same URL as a
   // whole page, so the server's error page (role="alert") or the browser's own shows.
+  // Only GETs are sent through htmx here; loading a POST's URL would not repeat it.
   function loadWholePage(event) {
     var path = event.detail.pathInfo && event.detail.pathInfo.finalRequestPath;
-    if (path) window.location.assign(path);
+    var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
+    if (path && verb === "get") window.location.assign(path);
   }
   document.addEventListener("htmx:responseError", loadWholePage);
   document.addEventListener("htmx:sendError", loadWholePage);
