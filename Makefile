@@ -22,7 +22,6 @@ $(STAMP): pyproject.toml | check-python
 # Idempotent: venv, dependencies, database tables, static files.
 setup: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput --verbosity 0
-	DJANGO_DEBUG=1 $(BIN)/python manage.py createcachetable
 	DJANGO_DEBUG=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 run: setup

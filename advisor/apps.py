@@ -8,6 +8,7 @@ class AdvisorConfig(AppConfig):
     def ready(self) -> None:
         # Read and check the rules once, before any request: a broken rule book
         # stops start-up with the same path:line messages as check_rules.
+        from . import checks  # noqa: F401  (registers the system checks)
         from .rulebook import rulebook_startup
 
         rulebook_startup()

@@ -14,7 +14,7 @@ PERMISSIONS_POLICY = "accelerometer=(), camera=(), geolocation=(), gyroscope=(),
 
 
 def health_check(get_response: Callable[[HttpRequest], HttpResponse]):
-    """Answer /healthz before host checks and the HTTPS redirect: load balancers probe over plain HTTP by IP."""
+    """Answer /healthz before host checks (load balancers probe by IP, over plain HTTP: SECURE_REDIRECT_EXEMPT)."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         if request.path == "/healthz" and request.method in ("GET", "HEAD"):
@@ -48,12 +48,37 @@ def _too_big(request: HttpRequest, status: HTTPStatus, detail: str) -> HttpRespo
 
 
 def security_headers(get_response: Callable[[HttpRequest], HttpResponse]):
-    """Headers Django does not set itself, on every response (pages, fragments, JSON, errors)."""
+    """Headers Django does not set itself, on every response (pages, fragments, JSON, errors).
+
+    And one rule for shared caches: a response that sets a cookie is that visitor's alone
+    (Django's CSRF middleware replaces a malformed csrftoken cookie on any page), so it is
+    never `public`, whatever the view said.
+    """
 
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if response.cookies and "public" in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "private, no-cache"
+        return response
+
+    return middleware
+
+
+def head_without_body(get_response: Callable[[HttpRequest], HttpResponse]):
+    """A HEAD answer is the GET's headers with no body (RFC 9110 9.3.2).
+
+    Django's test client drops the body itself; WSGI servers do not (gunicorn logs every
+    body byte sent on a HEAD). Content-Length still says what a GET would carry.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if request.method == "HEAD" and not response.streaming and response.content:
+            length = response.get("Content-Length") or str(len(response.content))
+            response.content = b""
+            response["Content-Length"] = length
         return response
 
     return middleware

@@ -36,3 +36,20 @@ def snapshot_create(*, domain: str, answers: list[tuple[str, str]], rules_versio
         except IntegrityError:
             continue
     raise RuntimeError("could not draw a free snapshot slug")
+
+
+class SaveEvent(models.Model):
+    """One saved link, counted against its client's hourly budget (advisor/ratelimit.py).
+
+    A row per save makes the window slide exactly: a client may save again as soon as
+    its oldest save in the last hour is an hour old. Rows older than the window are purged.
+    """
+
+    client = models.CharField(max_length=64)  # an IPv4 address or an IPv6 /64
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = (models.Index(fields=["client", "at"]), models.Index(fields=["at"]))
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -90,7 +90,8 @@ def pure_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def _key(request: HttpRequest) -> str | None:
     """The cache key for a request page_cache may answer, or None."""
-    if request.method != "GET" or not settings.ADVISOR_RESULT_CACHE:
+    # HEAD gets the same headers as GET; head_without_body drops the body on the way out.
+    if request.method not in ("GET", "HEAD") or not settings.ADVISOR_RESULT_CACHE:
         return None
     if settings.SECURE_SSL_REDIRECT and not request.is_secure():
         return None  # SecurityMiddleware must redirect it to HTTPS

@@ -5,7 +5,6 @@ where the secret key, hosts and database must be given explicitly.
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -17,15 +16,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
 
 
-def _required(name: str) -> str:
-    value = os.environ.get(name, "")
-    if not value:
-        sys.exit(f"{name} must be set when DJANGO_DEBUG is not 1 (production). For local use run `make run`.")
-    return value
+# Production needs these set explicitly. They are not demanded at import: commands that serve
+# nothing (check_rules, recommend, rules_diff) must work in a fresh shell. Serving, `check`,
+# `migrate` and every other command that runs the system checks refuse instead, with this list
+# (advisor/checks.py); advisor.wsgi refuses to start.
+PRODUCTION_REQUIRED = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL")
+MISSING_PRODUCTION_SETTINGS = [] if DEBUG else [name for name in PRODUCTION_REQUIRED if not os.environ.get(name, "").strip()]
 
-
-# Local mode makes up a key per process: nothing we sign outlives it.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (get_random_secret_key() if DEBUG else _required("DJANGO_SECRET_KEY"))
+# Local mode makes up a key per process: nothing we sign outlives it. In production without a
+# key it stays empty, and Django refuses anything that would sign with it.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (get_random_secret_key() if DEBUG else "")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "").split(",") if h.strip()
 ]
@@ -37,18 +37,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "advisor.middleware.health_check",  # before host checks and the HTTPS redirect
+    # Outermost, so that every response passes them on its way out, whoever made it: the
+    # health check, a replayed page, a 400 for a disallowed Host, a refused oversized request.
+    "advisor.middleware.head_without_body",
+    "advisor.middleware.security_headers",
+    "django.middleware.security.SecurityMiddleware",  # healthz is exempt from its HTTPS redirect
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "advisor.middleware.health_check",  # before host checks: load balancers probe by IP
     # Replays kept result pages before the rest of the stack runs (advisor/pagecache.py).
     "advisor.pagecache.page_cache",
-    "advisor.middleware.security_headers",
-    "django.middleware.security.SecurityMiddleware",
-    # Early, so that even responses cut short by request_limits carry the policy.
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "advisor.middleware.request_limits",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -82,12 +84,14 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or (f"sqlite:///{BASE_DIR / 'db.sqlite3'}" if DEBUG else _required("DATABASE_URL")),
-        conn_max_age=60,
-    )
-}
+if os.environ.get("DATABASE_URL") or DEBUG:
+    DATABASES = {
+        "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60)
+    }
+else:
+    # Production without DATABASE_URL: no database at all (Django's dummy backend raises on any
+    # use), never a quiet local SQLite file that `migrate` would fill and the servers ignore.
+    DATABASES = {"default": {"ENGINE": "django.db.backends.dummy"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several worker processes write to one file: WAL lets readers and a writer
     # overlap, IMMEDIATE takes the write lock up front (no deadlocked upgrades),
@@ -98,9 +102,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-# Shared by every worker: snapshot rate-limit counters (`createcachetable` makes it).
+# Nothing shared lives in a cache: the saved-link rate limit counts in a table that
+# migrations create (advisor.models.SaveEvent), exact across workers.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "advisor_cache"},
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "advisor-default"},
     # Per worker process, in memory: rendered result pages (advisor/pagecache.py), two entries
     # each (the page and its 304). A page is 4 to 6 KB gzip-compressed (15 to 25 KB plain);
     # beyond the limit the least recently used go.
@@ -139,6 +144,7 @@ if not DEBUG:
     # Production sits behind a load balancer that terminates TLS and says so.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
     SECURE_HSTS_SECONDS = 63072000  # two years
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -153,5 +159,24 @@ ADVISOR_SOURCE_URL = os.environ.get("ADVISOR_SOURCE_URL", "").rstrip("/")
 ADVISOR_SNAPSHOTS_PER_HOUR = int(os.environ.get("ADVISOR_SNAPSHOTS_PER_HOUR", "60"))
 # Keep rendered result pages in memory (0 turns it off: `make bench` measures cold rendering so).
 ADVISOR_RESULT_CACHE = os.environ.get("ADVISOR_RESULT_CACHE", "1") != "0"
-# Behind the load balancer, the client is the last X-Forwarded-For entry; locally nobody sets it honestly.
-ADVISOR_TRUST_X_FORWARDED_FOR = not DEBUG
+# How many appending proxies stand in front of the app (README, "Trust"): the client is that
+# many entries from the end of X-Forwarded-For. 1 behind an ALB; 2 with a CDN in front of it.
+# Local mode trusts none (nobody sets the header honestly on a developer's machine).
+ADVISOR_TRUSTED_PROXIES = int(os.environ.get("ADVISOR_TRUSTED_PROXIES") or (0 if DEBUG else 1))
+
+# Errors go to stderr, where gunicorn's log (and so the operator) collects them: every
+# unhandled exception with its traceback (django.request logs 5xx at ERROR), and the
+# security events (a disallowed Host, a refused CSRF token). 4xx "Not Found" lines stay out:
+# the access log has them. Local mode keeps Django's console logging as well.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"event": {"format": "{asctime} {levelname} {name} [pid {process}]: {message}", "style": "{"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "event"}},
+    "loggers": {
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "advisor": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+}

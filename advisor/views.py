@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import wraps
 from http import HTTPStatus
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from .engine import (
@@ -54,10 +54,33 @@ EMPTY_ANSWER = "no answer was given for '{question}'"
 TWICE = "'{question}' is answered more than once"
 
 
+def allow_methods(*methods: str):
+    """Only these methods; any other gets 405 with Allow, as a JSON error under /api/ and a page elsewhere."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in methods:
+                response = error_response(
+                    request,
+                    HTTPStatus.METHOD_NOT_ALLOWED,
+                    "That kind of request is not accepted here",
+                    f"This address answers {', '.join(methods[:-1])} and {methods[-1]} requests, not {request.method}.",
+                    code="method-not-allowed",
+                )
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 def read_only(view):
     """GET and HEAD only. Such a view changes nothing, so there is nothing for CSRF to
     protect: any other method gets 405 with Allow, not a CSRF 403."""
-    return csrf_exempt(require_safe(view))
+    return csrf_exempt(allow_methods("GET", "HEAD")(view))
 
 
 # Shared helpers -------------------------------------------------------------
@@ -273,7 +296,7 @@ def _markdown(request: HttpRequest, domain: Domain, document: dict, filename: st
 
 
 @never_cache  # the form carries a CSRF token: never one visitor's page in a shared cache
-@require_http_methods(["GET", "POST"])
+@allow_methods("GET", "HEAD", "POST")
 def share(request: HttpRequest, domain_id: str) -> HttpResponse:
     domain = _domain(domain_id)
     try:
@@ -290,15 +313,17 @@ def share(request: HttpRequest, domain_id: str) -> HttpResponse:
             )
         return redirect(_url("questionnaire", domain, canonical))
     if request.method == "POST":
-        if not snapshot_allowed(request):
-            return error_response(
+        if (wait := snapshot_allowed(request)) is not None:
+            refused = error_response(
                 request,
                 HTTPStatus.TOO_MANY_REQUESTS,
                 "Too many saved links",
-                "Your address has saved many links in the last hour. "
-                "The result page's own address is a share link too; try saving again later.",
+                f"Your address has saved {settings.ADVISOR_SNAPSHOTS_PER_HOUR} links in the last hour. The result page's own "
+                f"address is a share link too; you can save again in {_minutes(wait)}.",
                 domain=domain,
             )
+            refused["Retry-After"] = str(wait)
+            return refused
         snapshot = snapshot_create(domain=domain.id, answers=list(canonical), rules_version=rulebook().version, document=document)
         # 303: the browser fetches the saved result with GET, and a reload does not save twice.
         return HttpResponseRedirect(reverse("snapshot", args=[snapshot.slug]), status=HTTPStatus.SEE_OTHER)
@@ -307,6 +332,11 @@ def share(request: HttpRequest, domain_id: str) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _minutes(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def _snapshot(slug: str) -> Snapshot:

@@ -1,5 +1,11 @@
 import os
+import socket
+import subprocess
+import sys
 import textwrap
+import time
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -206,3 +212,69 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("BROWSER TESTS SKIPPED", sep="!", bold=True, red=True)
         terminalreporter.write_line(f"{len(_skipped_browser_tests)} browser tests did not run: no Chromium at {CHROMIUM}.")
         terminalreporter.write_line("Install it (apt-get install chromium) or run under CI=true to make this a failure.")
+
+
+# A production server ------------------------------------------------------------
+
+
+@dataclass
+class Served:
+    url: str
+    env: dict[str, str]
+    log: Path  # gunicorn's stderr: its own log and the app's (LOGGING sends errors there)
+
+    def manage(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, check=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def serve(tmp_path):
+    """Start gunicorn in production mode (4 workers) after `migrate` alone, as an operator would.
+
+    Runs on the test run's PostgreSQL when DATABASE_URL names one, else on a fresh SQLite file.
+    """
+    servers = []
+
+    def start(**extra_env: str) -> Served:
+        port = _free_port()
+        database_url = os.environ.get("DATABASE_URL", "")
+        if not database_url.startswith("postgres"):
+            database_url = f"sqlite:///{tmp_path / f'served-{port}.sqlite3'}"
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_SECRET_KEY": "served-test-key-" + "x" * 40,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": database_url,
+            **extra_env,
+        }
+        served = Served(f"http://127.0.0.1:{port}", env, tmp_path / f"gunicorn-{port}.log")
+        for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+            result = served.manage(*command)
+            assert result.returncode == 0, result.stdout + result.stderr
+        log = served.log.open("w")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "advisor.wsgi", "--workers", "4", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+            cwd=ROOT,
+            env=env,
+            stderr=log,
+        )
+        servers.append((server, log))
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{served.url}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        return served
+
+    yield start
+    for server, log in servers:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()

@@ -101,3 +101,28 @@ def test_other_methods_are_refused_with_allow(client):
     response = client.post("/api/v1/domains")
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
     assert response["Allow"] == "GET, HEAD"
+    document = response.json()
+    assert document["error"] == "method-not-allowed"
+    assert "not POST" in document["detail"]
+
+
+def test_the_json_says_when_nothing_decides_and_what_would(client, openapi):
+    # The page says "Nothing in your answers points clearly to one service yet" and lists
+    # where "Not sure" matters: the JSON tells the same (issue 10, item 16).
+    document = client.get("/api/v1/domains/database/recommend?purpose=not_sure").json()
+    validate(openapi, document, "Advice")
+    assert document["complete"] is True
+    assert document["decided"] is False
+    assert {"question": "purpose", "choice": "analytics", "top": "redshift"} in document["would_decide"]
+    page = client.get("/database/result?purpose=not_sure").content.decode()
+    names = {c["id"]: c["name"] for c in document["recommendations"]}
+    for alternative in document["would_decide"]:
+        assert f"<strong>{names[alternative['top']]}</strong>" in page
+    assert "Nothing in your answers points clearly to one service yet" in page
+
+
+def test_a_decided_answer_says_so(client, openapi):
+    document = client.get("/api/v1/domains/database/recommend?purpose=analytics").json()
+    validate(openapi, document, "Advice")
+    assert document["decided"] is True
+    assert document["would_decide"] == []

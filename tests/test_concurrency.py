@@ -1,15 +1,10 @@
 """Saved links are never lost: several processes save at once through real gunicorn workers."""
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
 
@@ -27,12 +22,6 @@ RESULTS = {"saves": 0, "lost": 0}
 def _complete_answer_sets(domain_id: str) -> list[list[tuple[str, str]]]:
     """Distinct complete answer sets of a domain, from its examples."""
     return [list(e.answers) for e in BOOK.domain(domain_id).examples if not e.todo]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _save_many(base: str, work: list[tuple[str, list[tuple[str, str]]]]) -> list[tuple[str, list, str]]:
@@ -69,36 +58,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 @pytest.fixture
-def gunicorn(tmp_path):
-    port = _free_port()
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith("postgres"):
-        database_url = f"sqlite:///{tmp_path / 'concurrent.sqlite3'}"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-        "DJANGO_SECRET_KEY": "concurrency-test-key-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url,
-        "ADVISOR_SNAPSHOTS_PER_HOUR": "100000",
-    }
-    # What `make setup` does before a deployment serves.
-    for command in (["migrate", "--noinput", "-v0"], ["createcachetable"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "advisor.wsgi", "--workers", "4", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+def gunicorn(serve):
+    return serve(ADVISOR_SNAPSHOTS_PER_HOUR="100000").url
 
 
 def test_concurrent_saves_all_open_with_exactly_what_was_saved(gunicorn):
@@ -130,3 +91,39 @@ def test_slug_collision_draws_again(monkeypatch):
     second = snapshot_create(domain="database", answers=[("purpose", "cache")], rules_version="0" * 12, document={})
     assert second.slug == "B" * 22
     assert Snapshot.objects.get(slug=first.slug).answers == [["purpose", "analytics"]]
+
+
+LIMIT = 60
+RUSH = 200
+
+
+def _post_once(base: str, cookie: str, token: str, client: str) -> tuple[int, str | None]:
+    opener = urllib.request.build_opener(_NoRedirect())
+    origin = base.replace("http://", "https://")
+    body = urllib.parse.urlencode([("csrfmiddlewaretoken", token), ("purpose", "analytics")]).encode()
+    headers = {"X-Forwarded-Proto": "https", "Origin": origin, "Referer": origin + "/", "Cookie": cookie, "X-Forwarded-For": client}
+    try:
+        opener.open(urllib.request.Request(f"{base}/database/share", data=body, headers=headers, method="POST"))
+    except urllib.error.HTTPError as answer:  # both the 303 and the 429 land here
+        return answer.code, answer.headers.get("Retry-After")
+    return 200, None
+
+
+def test_rate_limit_is_exact_under_a_rush_of_concurrent_saves(serve):
+    """One client's 200 saves at once through 4 workers: exactly the hourly budget succeeds."""
+    served = serve(ADVISOR_SNAPSHOTS_PER_HOUR=str(LIMIT))
+    https = {"X-Forwarded-Proto": "https"}
+    with urllib.request.urlopen(urllib.request.Request(f"{served.url}/database/share?purpose=analytics", headers=https)) as response:
+        html = response.read().decode()
+        cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+    token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    # Every address of one /64 is one client, whatever port the load balancer adds.
+    clients = [f"2001:db8:1:2::{n:x}" if n % 2 else f"[2001:db8:1:2:ffff::{n:x}]:4{n:04d}" for n in range(RUSH)]
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        answers = list(pool.map(lambda c: _post_once(served.url, cookie, token, c), clients))
+    statuses = [status for status, _ in answers]
+    RESULTS["rush_allowed"] = statuses.count(303)
+    print(f"\nrate limit: {statuses.count(303)} of {RUSH} concurrent saves from one client allowed (limit {LIMIT} per hour)")
+    assert statuses.count(303) == LIMIT
+    assert statuses.count(429) == RUSH - LIMIT
+    assert all(3500 <= int(wait) <= 3600 for status, wait in answers if status == 429)

@@ -126,7 +126,17 @@ def test_unsure_alternatives_say_which_answer_changes_the_outcome(tiny):
 
 def test_json_document_has_the_design_shape(tiny):
     document = advice_document(advise(tiny, shape="tables"))
-    assert list(document) == ["domain", "rules_version", "complete", "answers", "next_question", "recommendations", "ruled_out"]
+    assert list(document) == [
+        "domain",
+        "rules_version",
+        "complete",
+        "decided",
+        "would_decide",
+        "answers",
+        "next_question",
+        "recommendations",
+        "ruled_out",
+    ]
     assert document["complete"] is False
     assert document["next_question"]["id"] == "engine"
     assert [c["id"] for c in document["next_question"]["choices"]] == ["open", "oracle", "not_sure"]

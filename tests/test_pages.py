@@ -5,7 +5,10 @@ from urllib.parse import urlencode
 
 import pytest
 
+from advisor.engine import rulebook_load
 from advisor.models import Snapshot
+
+from .conftest import TINY, write_rules
 
 DB_COMPLETE = {"purpose": "app", "data_shape": "tables", "engine": "commercial", "scale": "steady", "audit": "no"}
 HTMX = {"HX-Request": "true"}
@@ -162,6 +165,30 @@ def test_markdown_export_is_a_decision_record(client):
     assert "&#x27;" not in text
 
 
+# Text that would be Markdown: a rule's words must read as words in a viewer.
+MARKUP = "<img src=x onerror=alert(1)> [click](https://evil.example/) **bold** `code` _it_ | a & b"
+MARKUP_SHOWN = r"\<img src=x onerror=alert(1)\> \[click\](https://evil.example/) \*\*bold\*\* \`code\` \_it\_ \| a \& b"
+
+
+def test_markdown_export_escapes_the_rule_files_text(client, settings, tmp_path, monkeypatch):
+    from advisor import rulebook as holder
+
+    text = (
+        TINY.replace("because: Tables with joins are what a relational store is built for.", f"because: '{MARKUP}'")
+        .replace("title: Tables suit the relational store", "title: '# Tables\n\n<script>'")
+        .replace("name: Relational store", "name: '1. [Relational](https://evil.example/) store'")
+        .replace("label: Tables}", "label: '- Tables <b>'}")
+        .replace("text: What does the data look like?", "text: |-\n      What does\n      # the data look like?")
+    )
+    monkeypatch.setattr(holder, "_book", rulebook_load(write_rules(tmp_path, {"tiny.yaml": text}), display_root=tmp_path))
+    content = client.get("/tiny/result.md?shape=tables&engine=open").content.decode()
+    assert "<" not in content.replace("\\<", "")
+    assert MARKUP_SHOWN in content
+    assert "1\\. \\[Relational\\](https://evil.example/) store is the best fit for your answers: \\# Tables \\<script\\>." in content
+    assert "- What does \\# the data look like? **\\- Tables \\<b\\>**" in content
+    assert "Use **1\\. \\[Relational\\](https://evil.example/) store**:" in content
+
+
 # Share and snapshots ------------------------------------------------------------
 
 
@@ -224,6 +251,34 @@ def test_snapshot_never_changes_and_compare_shows_what_moved(client):
     assert "The recommendation is the same: <strong>Amazon Redshift</strong>" in compare
     assert "#1 (2 pts)" in compare
     assert "#1 (5 pts)" in compare
+
+
+@pytest.mark.django_db
+def test_compare_shows_which_rules_fired_then_and_now_and_why_the_top_moved(client, settings, tmp_path, monkeypatch):
+    import shutil
+
+    from advisor import rulebook as holder
+
+    answers = {"purpose": "app", "data_shape": "tables", "engine": "mysql_postgres", "scale": "steady", "audit": "yes"}
+    slug = client.post("/database/share", answers)["Location"].removeprefix("/s/")
+    # Today's rules weigh steady load more: RDS now ties Aurora, and ties go to the first listed.
+    today = tmp_path / "rules"
+    shutil.copytree(settings.ADVISOR_RULES_DIR, today)
+    path = today / "database.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("    favour: {rds: 1}\n") == 1
+    path.write_text(text.replace("    favour: {rds: 1}\n", "    favour: {rds: 2}\n"), encoding="utf-8")
+    monkeypatch.setattr(holder, "_book", holder.rulebook_load(today, display_root=settings.BASE_DIR))
+    compare = client.get(f"/s/{slug}/compare")
+    assert compare.status_code == HTTPStatus.OK
+    assert "<strong>The recommendation changed:</strong> Amazon Aurora then, Amazon RDS now." in compare.content.decode()
+    row = (
+        "<strong>For steady, modest load a standard RDS instance is simplest</strong> (<code>steady-relational-rds</code>, "
+        "changed: effect on rds): then it favours Amazon RDS +1; now it favours Amazon RDS +2."
+    )
+    assert row in compare.content.decode()
+    assert "<td>favours Amazon RDS +1</td>" in compare.content.decode()
+    assert "<td>changed: effect on rds</td>" in compare.content.decode()
 
 
 # Bad input ------------------------------------------------------------------------

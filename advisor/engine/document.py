@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from .evaluate import Advice, Reason, Standing
+from .evaluate import Advice, Alternative, Reason, Standing, unsure_alternatives
 from .model import Candidate, Choice, Domain, Question
 
 
@@ -68,11 +69,18 @@ def _standing_document(standing: Standing, *, ranked: bool) -> dict[str, Any]:
     return document
 
 
-def advice_document(advice: Advice) -> dict[str, Any]:
+def advice_document(advice: Advice, *, alternatives: Sequence[Alternative] | None = None) -> dict[str, Any]:
+    """`alternatives`: unsure_alternatives() for the advice, when the caller already has them."""
+    if alternatives is None:
+        alternatives = unsure_alternatives(advice.domain, dict(advice.answers), rules_version=advice.rules_version, advice=advice)
     return {
         "domain": advice.domain.id,
         "rules_version": advice.rules_version,
         "complete": advice.complete,
+        # What the page says as "Nothing in your answers points clearly to one service yet" and
+        # "Where 'Not sure' matters": the answers in place of a "Not sure" that change the top.
+        "decided": advice.decided,
+        "would_decide": [{"question": a.question.id, "choice": a.choice_id, "top": a.top.id} for a in alternatives],
         "answers": dict(advice.answers),
         "next_question": question_document(advice.next_question) if advice.next_question else None,
         "recommendations": [_standing_document(s, ranked=True) for s in advice.recommendations],

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .diff import document_rules, rules_moved
 from .document import advice_document, candidate_document, domain_summary_document
 from .evaluate import Advice, Reason, Standing, evaluate, unsure_alternatives
 from .model import Domain
@@ -64,7 +65,7 @@ def _headline(advice: Advice) -> str:
     if top is None:
         return "No service fits these answers: every candidate was ruled out."
     favours = [r for r in top.reasons if r.effect == "favour"]
-    if not favours:
+    if not advice.decided:
         return f"Nothing in your answers points clearly to one service yet; {top.candidate.name} is the usual default."
     strongest = max(favours, key=lambda r: r.weight)
     title = advice.domain.rule(strongest.rule).title
@@ -87,6 +88,7 @@ def result_build(domain: Domain, answers: Mapping[str, str], *, rules_version: s
         entry["behind_by"] = top.score - standing.score
         runners_up.append(entry)
     also_considered = [{"id": s.candidate.id, "name": s.candidate.name} for s in ranking[1 + len(runners_up) :]]
+    unsure = unsure_alternatives(domain, answers, rules_version=rules_version, advice=advice)
     alternatives = [
         {
             "question": a.question.id,
@@ -96,7 +98,7 @@ def result_build(domain: Domain, answers: Mapping[str, str], *, rules_version: s
             "top": a.top.id,
             "top_name": a.top.name,
         }
-        for a in unsure_alternatives(domain, answers, rules_version=rules_version, advice=advice)
+        for a in unsure
     ]
     fired = set(advice.fired)
     return {
@@ -112,7 +114,7 @@ def result_build(domain: Domain, answers: Mapping[str, str], *, rules_version: s
         "ruled_out": [_standing(domain, s) for s in advice.ruled_out],
         "alternatives": alternatives,
         "trace": [{"rule": r.id, "title": r.title, "location": r.location, "fired": r.id in fired} for r in domain.active_rules],
-        "advice": advice_document(advice),
+        "advice": advice_document(advice, alternatives=unsure),
     }
 
 
@@ -152,13 +154,51 @@ def result_compare(saved: Mapping[str, Any], current: Mapping[str, Any]) -> dict
     old_reasons, new_reasons = reasons(saved_advice), reasons(current_advice)
     saved_top = saved_advice["recommendations"][0]["id"] if saved_advice["recommendations"] else None
     current_top = current_advice["recommendations"][0]["id"] if current_advice["recommendations"] else None
+    rules = _rules_compare(saved, current, tops={saved_top, current_top} - {None})
+    top_changed = saved_top != current_top
     return {
         "saved_version": saved["rules_version"],
         "current_version": current["rules_version"],
-        "top_changed": saved_top != current_top,
+        "top_changed": top_changed,
         "saved_top": names.get(saved_top),
         "current_top": names.get(current_top),
         "moves": moves,
         "appeared": [r for key, r in new_reasons.items() if key not in old_reasons],
         "disappeared": [r for key, r in old_reasons.items() if key not in new_reasons],
+        "rules": rules,
+        # Why the top moved: what rules out the old top today, and the rules that moved on
+        # this path and touch the old or the new top.
+        "saved_top_ruled_out": [r for c in current_advice["ruled_out"] if top_changed and c["id"] == saved_top for r in c["reasons"]],
+        "why": [r for r in rules if top_changed and r["touches_top"]],
     }
+
+
+def _effects(advice: Mapping[str, Any], rule_id: str) -> list[dict[str, Any]]:
+    """A rule's effects as a document shows them: on which candidate, and how."""
+    return [
+        {"id": c["id"], "name": c["name"], "effect": r["effect"], "weight": r.get("weight")}
+        for group in ("recommendations", "ruled_out")
+        for c in advice[group]
+        for r in c["reasons"]
+        if r["rule"] == rule_id
+    ]
+
+
+def _rules_compare(saved: Mapping[str, Any], current: Mapping[str, Any], *, tops: set[str]) -> list[dict[str, Any]]:
+    """The one-path diff of rules_diff (diff.rules_moved) on the rules that fired then and now."""
+    then, fired_then = document_rules(saved)
+    now, fired_now = document_rules(current)
+    rows = []
+    for move in rules_moved(then=then, now=now, fired_then=fired_then, fired_now=fired_now):
+        effects_then = _effects(saved["advice"], move.rule) if move.fired_then else []
+        effects_now = _effects(current["advice"], move.rule) if move.fired_now else []
+        rows.append(
+            {
+                **move.as_dict(),
+                "title": (now.get(move.rule) or then[move.rule])["title"],
+                "effects_then": effects_then,
+                "effects_now": effects_now,
+                "touches_top": any(e["id"] in tops for e in effects_then + effects_now),
+            }
+        )
+    return rows

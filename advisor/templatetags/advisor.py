@@ -1,3 +1,4 @@
+import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import is_dataclass
@@ -135,3 +136,19 @@ def not_told_by(reasons: list[dict], cautions: list[dict]) -> list[dict]:
     if not cautions:
         return reasons
     return [reason for reason in reasons if reason["rule"] != "lifecycle"]
+
+
+# Markdown (result.md) ---------------------------------------------------------
+# Rule files come from pull requests and answers' labels from them: their text must
+# read as text in a Markdown viewer, never as a link, image, raw HTML or heading.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#])")
+_MARKDOWN_LIST_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
+
+
+@register.filter
+def md(value: Any) -> str:
+    """`value` as inline Markdown text: one line, with every character that could start markup escaped."""
+    text = " ".join(str(value).split())  # a line break could start a heading, list or block of HTML
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    # At the start of a line, "- ", "+ ", "1. " and "=" are markup too.
+    return _MARKDOWN_LIST_START.sub(lambda m: m[0] + "\\" if m[0][0].isdigit() else "\\" + m[0], text)

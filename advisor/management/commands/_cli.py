@@ -8,6 +8,9 @@ from django.core.management.base import BaseCommand
 
 
 class AdvisorCommand(BaseCommand):
+    # These commands read the rule book and serve nothing: they skip the system checks (which
+    # demand production settings and a database), so they work in a fresh shell with no environment.
+    requires_system_checks = ()
     # Usage problems exit 2 with one line, like the rest of the command's failures.
     usage_exit_code = 2
 
