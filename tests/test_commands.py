@@ -136,12 +136,13 @@ def test_check_rules_escapes_control_characters_in_file_names(tmp_path, capsys):
 def test_check_rules_escapes_control_characters_in_quoted_text(tmp_path, capsys):
     # YAML's "\e" is ESC; a todo's text is printed as it stands in the file.
     text = TINY.replace("    answers: {shape: items}\n", '    answers: {shape: items}\n    todo: "\\e[1A\\e[2K\\rok: 1 domains"\n')
+    text = text.replace("      top: kv\n", "      top: rel\n")  # a known gap that still fails: its todo text is printed
     rules = write_rules(tmp_path, {"tiny.yaml": text})
     with contextlib.suppress(SystemExit):  # whether a todo that passes fails the check is not this test's business
         call_command("check_rules", str(rules), "--coverage")
     out = capsys.readouterr().out
     assert not {"\x1b", "\r"} & set(out)
-    assert "todo example 'items' now passes: remove `todo` (\\x1b[1A\\x1b[2K\\x0dok: 1 domains)" in out
+    assert "todo example 'items' still fails (\\x1b[1A\\x1b[2K\\x0dok: 1 domains)" in out
 
 
 @pytest.mark.parametrize(

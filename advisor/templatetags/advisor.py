@@ -129,6 +129,15 @@ def source_link(location: str, source_url: str) -> str:
     return f"{source_url}/{file}#L{line}"
 
 
+@register.filter
+def not_told_by(reasons: list[dict], cautions: list[dict]) -> list[dict]:
+    """A ruled-out card's reasons less the lifecycle one when a caution already says it,
+    so the card can leave out a list that would be empty."""
+    if not cautions:
+        return reasons
+    return [reason for reason in reasons if reason["rule"] != "lifecycle"]
+
+
 # Markdown (result.md) ---------------------------------------------------------
 # Rule files come from pull requests and answers' labels from them: their text must
 # read as text in a Markdown viewer, never as a link, image, raw HTML or heading.
