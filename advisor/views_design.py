@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from .engine import AnswerError
 from .engine.design import (
+    MADE,
     SKIPPED,
     Blueprint,
     Design,
@@ -118,7 +119,13 @@ def _sketch(design: Design) -> dict:
             row["because"] = [_fact_words(book, design, key, value) for key, value in outcome.skipped_because]
         decisions.append(row)
     findings = [{"severity": f.finding.severity, "text": f.finding.text} for f in design.findings]
-    return {"decisions": decisions, "findings": findings}
+    # What the status line says after a step: the latest decision settled, once (advisor.js).
+    settled = [d for d in decisions if d["status"] in (MADE, SKIPPED)]
+    latest = settled[-1] if settled else None
+    if latest is not None:
+        outcome = latest["chosen"] or ("not needed for these answers" if latest["status"] == SKIPPED else "no clear choice yet")
+        latest = f"{latest['title']}: {outcome}."
+    return {"decisions": decisions, "findings": findings, "latest": latest or ""}
 
 
 def _fact_words(book, design: Design, key: str, value: str) -> tuple[str, str]:

@@ -68,8 +68,18 @@ def test_htmx_step_is_a_fragment_with_its_title_and_the_sketch_out_of_band(clien
     assert content.lstrip().startswith("<title>What is the database for? — Which database? — A small application</title>")
     assert '<div id="step" class="step">' in content
     assert "<html" not in content
-    assert 'id="sketch" class="standing sketch" aria-labelledby="sketch-heading" hx-swap-oob="true"' in content
+    assert '<aside id="sketch" class="standing sketch" aria-labelledby="sketch-heading" data-latest="" hx-swap-oob="true">' in content
     assert response["HX-Push-Url"] == f"{START}?files=shared"
+
+
+def test_one_status_outside_the_swaps_says_which_decision_was_settled(client):
+    content = page(client, f"{START}?{SHARED.removesuffix('&storage.clients=linux')}")
+    sketch = content[content.index('<aside id="sketch"') : content.index("</aside>")]
+    assert "aria-live" not in sketch
+    assert 'data-latest="Which database?: Amazon RDS."' in sketch
+    step = content[content.index('<div id="step"') : content.index('<aside id="sketch"')]
+    assert 'id="sketch-status"' not in step
+    assert '<p id="sketch-status" class="visually-hidden" role="status" data-said="Which database?: Amazon RDS."></p>' in content
 
 
 def test_history_restore_gets_the_whole_page(client):
