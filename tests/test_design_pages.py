@@ -284,6 +284,21 @@ def test_design_paths_have_room_that_domain_paths_do_not(client):
     assert api.json()["error"] != "bad-request"
 
 
+def test_domain_paths_keep_their_tighter_count_of_answers(client):
+    query = "&".join(f"q{i}=a" for i in range(60))
+    assert b"too many answers (over 50)" in client.get(f"/database/?{query}").content
+    assert b"too many answers" not in client.get(f"{START}?{query}").content
+
+
+@pytest.mark.django_db
+def test_the_design_share_form_may_post_a_design_worth_of_answers(client):
+    # Django's own field limit (DATA_UPLOAD_MAX_NUMBER_FIELDS) would answer a bare 400 first.
+    form = {f"database.q{i}": "a" for i in range(90)}
+    response = client.post(f"{START}share", form)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert b"is not a question of database" in response.content
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
