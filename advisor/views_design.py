@@ -190,6 +190,7 @@ def design_questionnaire(request: HttpRequest, blueprint_id: str) -> HttpRespons
         "hidden_after": canonical[at + 1 :] if edit else (),
         "answered": rows,
         "position": position,
+        "done": max(position - 1, 0),  # decisions behind this one, for the progress bar
         "total": max(total, position),
         "sketch": _sketch(design),
         "restart_url": url_path("design", blueprint.id),
