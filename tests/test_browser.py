@@ -74,7 +74,7 @@ def test_walk_through_every_domain(live_server, watched: Page, domain, example, 
     expect(page.locator("h1")).to_contain_text(top.name)
     shot(page, f"{domain.id}-result-{size}")
     # ...and on to a saved link a colleague can open.
-    page.get_by_role("link", name="Save a permanent link").click()
+    page.get_by_role("button", name="Save a permanent link").click()
     page.get_by_role("button", name="Save and open the permanent link").click()
     expect(page).to_have_url(re.compile(r"/s/[A-Za-z0-9_-]{22}$"))
     expect(page.locator("#top-name")).to_contain_text(top.name)
@@ -156,8 +156,8 @@ def test_save_open_and_export_a_snapshot(live_server, watched: Page):
     page = watched
     page.goto(f"{live_server.url}/database/result?purpose=analytics")
     headline = page.locator("h1").inner_text()
-    page.get_by_role("link", name="Save a permanent link").click()
-    # htmx swaps the small form in; the result page itself carries no CSRF token.
+    page.get_by_role("button", name="Save a permanent link").click()
+    # JavaScript makes the link a button that shows the small form in place; the result page itself carries no CSRF token.
     page.get_by_role("button", name="Save and open the permanent link").click()
     expect(page).to_have_url(re.compile(r"/s/[A-Za-z0-9_-]{22}$"))
     expect(page.locator("h1")).to_have_text(headline)

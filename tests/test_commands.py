@@ -1,5 +1,6 @@
 """check_rules and recommend, as a rule author and a user run them."""
 
+import contextlib
 import json
 import os
 import subprocess
@@ -7,6 +8,8 @@ import sys
 
 import pytest
 from django.core.management import call_command
+
+from advisor.engine.problems import Problem
 
 from .conftest import ROOT, TINY, write_rules
 
@@ -114,3 +117,71 @@ def test_start_up_accepts_another_valid_rule_book(tmp_path):
     result = run("recommend", "tiny", "shape=items", env={"ADVISOR_RULES_DIR": str(rules)})
     assert result.returncode == 0, result.stderr
     assert " 1. Key-value store [kv] score 3" in result.stdout
+
+
+# A rule file must not drive the terminal of whoever checks it (issue 10, item 15):
+# ESC starts ANSI sequences (move up, erase the line, colour), CR rewrites a line.
+FAKE_OK = "\x1b[1A\x1b[2K\rok: 1 domains"
+
+
+def test_check_rules_escapes_control_characters_in_file_names(tmp_path, capsys):
+    rules = write_rules(tmp_path, {"tiny.yaml": TINY, f"x{FAKE_OK}.yaml": "- a list\n"})
+    with pytest.raises(SystemExit):
+        call_command("check_rules", str(rules))
+    out = capsys.readouterr().out
+    assert not {"\x1b", "\r"} & set(out)
+    assert "/x\\x1b[1A\\x1b[2K\\x0dok: 1 domains.yaml:1: the file holds a list" in out
+
+
+def test_check_rules_escapes_control_characters_in_quoted_text(tmp_path, capsys):
+    # YAML's "\e" is ESC; a todo's text is printed as it stands in the file.
+    text = TINY.replace("    answers: {shape: items}\n", '    answers: {shape: items}\n    todo: "\\e[1A\\e[2K\\rok: 1 domains"\n')
+    text = text.replace("      top: kv\n", "      top: rel\n")  # a known gap that still fails: its todo text is printed
+    rules = write_rules(tmp_path, {"tiny.yaml": text})
+    with contextlib.suppress(SystemExit):  # whether a todo that passes fails the check is not this test's business
+        call_command("check_rules", str(rules), "--coverage")
+    out = capsys.readouterr().out
+    assert not {"\x1b", "\r"} & set(out)
+    assert "todo example 'items' still fails (\\x1b[1A\\x1b[2K\\x0dok: 1 domains)" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\x1b[32mok\x1b[0m", "\\x1b[32mok\\x1b[0m"),
+        ("a\x00b\x08c\x7fd\x9be", "a\\x00b\\x08c\\x7fd\\x9be"),
+        ("line\nbreak\u2028", "line\\x0abreak\\u2028"),
+        ("\u202eevil", "\\u202eevil"),
+        ("tabs\tand é and — stay", "tabs\\x09and é and — stay"),
+    ],
+    ids=["ansi", "c0-del-c1", "line-breaks", "bidi", "other-text-stays"],
+)
+def test_problems_print_control_characters_escaped(text, shown):
+    assert str(Problem(f"rules/{text}.yaml", 3, f"rule '{text}'", f"fix '{text}'")) == (
+        f"rules/{shown}.yaml:3: rule '{shown}' — fix '{shown}'"
+    )
+
+
+def test_start_up_and_check_rules_refuse_a_hostile_book_alike(tmp_path):
+    # Each of issue 10's loader items at once: start-up used to die with a traceback on the first two.
+    deep = "\n".join(" " * (6 + 2 * i) + "not:" for i in range(985)) + "\n" + " " * 1976 + "equals: {shape: tables}"
+    files = {
+        "tiny.yaml": TINY.replace("      equals: {shape: tables}\n    favour: {rel: 3}", deep + "\n    favour: {rel: 3}"),
+        "huge.yaml": TINY.replace("  id: tiny", "  id: huge").replace("favour: {rel: 3}", "favour: {rel: " + "1" * 5000 + "}"),
+        f"e{FAKE_OK}.yaml": TINY,
+    }
+    rules = write_rules(tmp_path, files)
+    (rules / "linked.yaml").symlink_to(rules / "huge.yaml")
+    env = {"ADVISOR_RULES_DIR": str(rules)}
+    start_up, check = run("check", env=env), run("check_rules", str(rules))
+    assert start_up.returncode == check.returncode == 1
+    assert "Traceback" not in start_up.stderr + check.stderr
+    refused = [line for line in start_up.stderr.splitlines() if ".yaml:" in line]
+    assert refused == check.stdout.splitlines()
+    assert [line.removeprefix(f"{rules}/").split(" — ")[0] for line in refused] == [
+        "e\\x1b[1A\\x1b[2K\\x0dok: 1 domains.yaml:3: domain id 'tiny' does not match its file or folder name "
+        "'e\\x1b[1A\\x1b[2K\\x0dok: 1 domains'",
+        "huge.yaml:54: a number 5,000 characters long",
+        "linked.yaml:1: rule files may not be symbolic links",
+        "tiny.yaml:82: YAML nested more than 32 levels deep",
+    ]

@@ -1,11 +1,14 @@
 """A broken rule book is the rule author's common case: each kind gets its own path:line message."""
 
+import json
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from advisor.engine import RuleBookError, rulebook_load
-from advisor.engine.yamlfile import MAX_FILE_BYTES
+from advisor.engine.loader import MAX_CONDITION_DEPTH
+from advisor.engine.yamlfile import MAX_DEPTH, MAX_FILE_BYTES
 
 from .conftest import TINY, write_rules
 
@@ -311,3 +314,181 @@ def test_an_id_with_a_trailing_line_break_is_refused(tmp_path):
     with pytest.raises(RuleBookError) as error:
         rulebook_load(rules)
     assert "rules/tiny.yaml:13: choice (in question 'shape') id 'items\\n' is not a valid id" in str(error.value)
+
+
+# Hostile rule files (issue 10, items 11 to 13): each is refused with path:line, never a traceback.
+
+NOT_RULE = """\
+  - id: deep
+    title: A deep condition
+    when:
+{when}
+    favour: {{kv: 1}}
+    because: Deep conditions are refused before anything recurses over them.
+    source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Welcome.html
+"""
+
+
+def nested_not(levels: int) -> str:
+    """TINY with one more rule whose `when` is `not` nested `levels` deep, block style."""
+    lines = [" " * (6 + 2 * i) + "not:" for i in range(levels)]
+    lines.append(" " * (6 + 2 * levels) + "equals: {shape: tables}")
+    return TINY.replace("examples:\n", NOT_RULE.format(when="\n".join(lines)) + "examples:\n")
+
+
+@pytest.mark.parametrize("levels", [40, 985])
+def test_deep_yaml_is_refused_before_it_is_composed(tmp_path, levels):
+    # 985 deep used to crash start-up with a RecursionError; 940 passed and made pages 500.
+    text = nested_not(levels)
+    found = problems(tmp_path, {"tiny.yaml": text})
+    # The rule is depth 3 (file → rules → rule), its `when` depth 4: depth 33 is the 30th `not:` below it.
+    line = line_of(text, "  - id: deep") + 2 + 30
+    assert found == [
+        f"rules/tiny.yaml:{line}: YAML nested more than {MAX_DEPTH} levels deep — flatten it: a rule file needs far fewer levels "
+        "(not of not is the test itself; all inside all is one all)"
+    ]
+
+
+def test_deep_flow_yaml_is_refused_too(tmp_path):
+    text = TINY.replace("    help: Tables or items fetched by key.", "    help: " + "[" * 900 + "]" * 900)
+    found = problems(tmp_path, {"tiny.yaml": text})
+    assert len(found) == 1
+    assert found[0].startswith(f"rules/tiny.yaml:{line_of(text, '    help: [')}: YAML nested more than {MAX_DEPTH} levels deep — ")
+
+
+def test_deep_condition_is_refused_with_its_line(tmp_path):
+    text = nested_not(MAX_CONDITION_DEPTH)  # the test itself is one level more
+    found = problems(tmp_path, {"tiny.yaml": text})
+    line = line_of(text, "  - id: deep") + 2 + MAX_CONDITION_DEPTH
+    assert found == [
+        f"rules/tiny.yaml:{line}: the condition of rule 'deep' nests more than {MAX_CONDITION_DEPTH} levels deep — "
+        "flatten it: `not` of `not` is the test itself, `all` inside `all` is one `all`; or split the rule"
+    ]
+    rulebook_load(write_rules(tmp_path / "ok", {"tiny.yaml": nested_not(MAX_CONDITION_DEPTH - 1)}))
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("favour: {rel: 3}", "favour: {rel: " + "1" * 5000 + "}"), ("favour: {rel: 3}", "favour:\n      ? " + "9" * 5000 + "\n      : 3")],
+    ids=["value", "key"],
+)
+def test_huge_number_is_a_problem_not_a_traceback(tmp_path, old, new):
+    # int() refuses more than 4,300 digits with a ValueError ("Exceeds the limit").
+    text = broken(old, new)
+    found = problems(tmp_path, {"tiny.yaml": text})
+    line = line_of(text, "1" * 5000 if "{rel" in new else "? 9")
+    assert any(p.startswith(f"rules/tiny.yaml:{line}: a number 5,000 characters long — ") for p in found), found
+
+
+def problems_and_peak(rules: Path) -> tuple[list[str], int]:
+    """The book's problems, and the most memory loading it took."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(RuleBookError) as caught:
+            rulebook_load(rules)
+        return [str(p) for p in caught.value.problems], tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def sparse_file(path: Path) -> Path:
+    with path.open("wb") as file:
+        file.truncate(400 * 1024 * 1024)  # costs no disk, but reading it would cost 400 MB
+    return path
+
+
+def test_oversized_file_is_refused_from_its_size_unread(tmp_path):
+    rules = write_rules(tmp_path, {})
+    sparse_file(rules / "tiny.yaml")
+    found, peak = problems_and_peak(rules)
+    assert found == [
+        f"rules/tiny.yaml:1: file is {400 * 1024 * 1024:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit — "
+        "split the domain into a folder of smaller files"
+    ]
+    assert peak < 4 * 1024 * 1024
+
+
+def test_symlinked_file_is_refused_unread(tmp_path):
+    rules = write_rules(tmp_path, {"tiny.yaml": TINY})
+    (rules / "other.yaml").symlink_to(sparse_file(tmp_path / "elsewhere.yaml"))
+    found, peak = problems_and_peak(rules)
+    assert found == ["rules/other.yaml:1: rule files may not be symbolic links — commit the file itself"]
+    assert peak < 4 * 1024 * 1024
+
+
+def test_symlinked_folder_is_not_followed(tmp_path):
+    rules = write_rules(tmp_path, {"tiny.yaml": TINY})
+    outside = write_rules(tmp_path / "outside", {"evil/a.yaml": "- not read\n"}) / "evil"
+    (rules / "evil").symlink_to(outside, target_is_directory=True)
+    assert problems(tmp_path, {}) == ["rules/evil:1: rule folders may not be symbolic links — commit the folder itself"]
+
+
+def test_other_symlinks_are_left_alone(tmp_path):
+    rules = write_rules(tmp_path, {"tiny.yaml": TINY, "notes/README.md": "notes", "_drafts/x.yaml": "- not read\n"})
+    (rules / "README.md").symlink_to(rules / "notes" / "README.md")
+    (rules / "_old").symlink_to(rules / "_drafts", target_is_directory=True)
+    assert [d.id for d in rulebook_load(rules).domains] == ["tiny"]
+
+
+def test_symlinked_file_in_a_domain_folder_is_refused(tmp_path):
+    rules = write_rules(tmp_path, {"tiny/a.yaml": TINY, "secret.txt": "not yaml: [\n"})
+    (rules / "tiny" / "b.yaml").symlink_to(rules / "secret.txt")
+    found = problems(tmp_path, {})
+    assert found == ["rules/tiny/b.yaml:1: rule files may not be symbolic links — commit the file itself"]
+
+
+# Links go into result.md as they stand (issue 10, item 14).
+INJECTION = "https://aws.amazon.com/)<img/src=x/onerror=alert(1)>[...](https://evil.example/x"
+RULE_SOURCE = "    source: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Introduction.html"
+CANDIDATE_DOCS = "    docs: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Introduction.html"
+
+
+@pytest.mark.parametrize(
+    ("old", "url"),
+    [
+        (RULE_SOURCE, INJECTION),
+        (RULE_SOURCE, "https://docs.aws.amazon.com/a b"),
+        (RULE_SOURCE, "https://docs.aws.amazon.com/a'b"),
+        (RULE_SOURCE, "https://docs.aws.amazon.com/a`b`"),
+        (RULE_SOURCE, 'https://docs.aws.amazon.com/a"b'),
+        (RULE_SOURCE, "https://docs.aws.amazon.com/a\\u001b[2Kb"),
+        (RULE_SOURCE, "https://www.pulumi.com/docs/"),  # vendors' sites are for candidates that are not AWS services
+        (CANDIDATE_DOCS, "https://evil.example/docs/"),
+        (CANDIDATE_DOCS, "https://www.pulumi.com.evil.example/docs/"),
+        (CANDIDATE_DOCS, "https://developer.hashicorp.com/vault/docs"),
+    ],
+    ids=[
+        *("injection", "space", "quote", "backquote", "double-quote", "escape"),
+        *("vendor-for-a-rule", "any-site", "lookalike", "other-product"),
+    ],
+)
+def test_a_link_that_is_not_an_allowed_page_is_refused(tmp_path, old, url):
+    text = broken(old, old.split(": ")[0] + ": " + json.dumps(url))
+    found = problems(tmp_path, {"tiny.yaml": text})
+    key = old.split(":")[0].strip()
+    owner = "rule 'items-kv'" if key == "source" else "candidate 'kv'"
+    assert found == [
+        f"rules/tiny.yaml:{line_of(text, json.dumps(url))}: {owner}, `{key}`, is {json.loads(json.dumps(url))!r}, "
+        f"which is not valid here — {found[0].split(' — ', 1)[1]}"
+    ]
+    assert "percent-encode" in found[0]
+
+
+def test_a_link_with_a_final_line_break_is_refused(tmp_path):
+    # JSON Schema validators let "$" match before a final line break.
+    text = broken(RULE_SOURCE, RULE_SOURCE.replace("source: ", 'source: "') + '\\n"')
+    found = problems(tmp_path, {"tiny.yaml": text})
+    assert len(found) == 1
+    assert found[0].startswith(f"rules/tiny.yaml:{line_of(text, 'Introduction.html' + chr(92))}: ")
+    assert "'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Introduction.html\\n' is not a valid link here" in found[0]
+
+
+@pytest.mark.parametrize(
+    "url", ["https://www.pulumi.com/docs/iac/", "https://opentofu.org/docs/intro/", "https://developer.hashicorp.com/terraform/docs"]
+)
+def test_candidates_may_link_their_vendors_documentation(tmp_path, url):
+    text = broken(CANDIDATE_DOCS, f"    docs: {url}")
+    old_source = "      source: https://docs.aws.amazon.com/qldb/latest/developerguide/document-history.html"
+    text = text.replace(old_source, f"      source: {url}")
+    book = rulebook_load(write_rules(tmp_path, {"tiny.yaml": text}))
+    assert book.domain("tiny").candidate("kv").docs == url

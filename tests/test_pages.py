@@ -5,7 +5,10 @@ from urllib.parse import urlencode
 
 import pytest
 
+from advisor.engine import rulebook_load
 from advisor.models import Snapshot
+
+from .conftest import TINY, write_rules
 
 DB_COMPLETE = {"purpose": "app", "data_shape": "tables", "engine": "commercial", "scale": "steady", "audit": "no"}
 HTMX = {"HX-Request": "true"}
@@ -45,7 +48,8 @@ def test_htmx_step_is_a_fragment_with_the_standing_out_of_band(client):
     response = client.get("/database/?purpose=app", headers=HTMX)
     content = response.content.decode()
     assert response.status_code == HTTPStatus.OK
-    assert content.lstrip().startswith('<div id="step" class="step">')
+    # Its <title> first, at the root, where htmx 2 takes it for document.title (tests/test_a11y.py).
+    assert content.lstrip().startswith('<title>What does your data look like? — Which database?</title>\n<div id="step" class="step">')
     assert "<html" not in content
     assert 'id="standing" class="standing" aria-labelledby="standing-heading" hx-swap-oob="true"' in content
     assert response["HX-Push-Url"] == "/database/?purpose=app"
@@ -159,6 +163,30 @@ def test_markdown_export_is_a_decision_record(client):
     assert "- Must it run a particular database engine? **Oracle, Microsoft SQL Server or IBM Db2**" in text
     assert "&amp;" not in text
     assert "&#x27;" not in text
+
+
+# Text that would be Markdown: a rule's words must read as words in a viewer.
+MARKUP = "<img src=x onerror=alert(1)> [click](https://evil.example/) **bold** `code` _it_ | a & b"
+MARKUP_SHOWN = r"\<img src=x onerror=alert(1)\> \[click\](https://evil.example/) \*\*bold\*\* \`code\` \_it\_ \| a \& b"
+
+
+def test_markdown_export_escapes_the_rule_files_text(client, settings, tmp_path, monkeypatch):
+    from advisor import rulebook as holder
+
+    text = (
+        TINY.replace("because: Tables with joins are what a relational store is built for.", f"because: '{MARKUP}'")
+        .replace("title: Tables suit the relational store", "title: '# Tables\n\n<script>'")
+        .replace("name: Relational store", "name: '1. [Relational](https://evil.example/) store'")
+        .replace("label: Tables}", "label: '- Tables <b>'}")
+        .replace("text: What does the data look like?", "text: |-\n      What does\n      # the data look like?")
+    )
+    monkeypatch.setattr(holder, "_book", rulebook_load(write_rules(tmp_path, {"tiny.yaml": text}), display_root=tmp_path))
+    content = client.get("/tiny/result.md?shape=tables&engine=open").content.decode()
+    assert "<" not in content.replace("\\<", "")
+    assert MARKUP_SHOWN in content
+    assert "1\\. \\[Relational\\](https://evil.example/) store is the best fit for your answers: \\# Tables \\<script\\>." in content
+    assert "- What does \\# the data look like? **\\- Tables \\<b\\>**" in content
+    assert "Use **1\\. \\[Relational\\](https://evil.example/) store**:" in content
 
 
 # Share and snapshots ------------------------------------------------------------

@@ -325,6 +325,14 @@ def unsure_alternatives(
 def top_candidate(domain: Domain, answers: Mapping[str, str]) -> Candidate | None:
     """The candidate evaluate() would rank first, without building the rest of the advice."""
     scores, ruled_out = domain.index.tally(domain.index.fired(_facts(domain, answers)[0]))
+    return ranking_top(domain, scores, ruled_out)
+
+
+def ranking_top(domain: Domain, scores: list[int], ruled_out: int) -> Candidate | None:
+    """The candidate ranked first for these scores and ruled-out mask (RuleIndex.tally's answer).
+
+    evaluate() sorts the same way; check_rules' walk ranks its states with this.
+    """
     best = None
     for number, candidate in enumerate(domain.candidates):
         if ruled_out >> number & 1 or not candidate.available:

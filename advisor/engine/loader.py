@@ -11,7 +11,9 @@ in name order whose sections are joined (exactly one of them has `domain:`).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,14 +21,18 @@ from typing import Any
 
 from . import model as m
 from .problems import Problem, RuleBookError
-from .schema import schema_problems
-from .yamlfile import YamlDocument, yaml_read
+from .schema import schema_load, schema_problems
+from .yamlfile import MAX_FILE_BYTES, TOO_BIG, TOO_BIG_FIX, YamlDocument, yaml_read
 
-RESERVED_DOMAIN_IDS = frozenset({"api", "s", "static", "healthz", "admin"})
+# The site's own URLs, and rules/ folders that hold something other than a domain.
+NOT_DOMAIN_FOLDERS = frozenset({"blueprints", "fragments"})
+RESERVED_DOMAIN_IDS = frozenset({"api", "s", "static", "healthz", "admin", "design"}) | NOT_DOMAIN_FOLDERS
 LIFECYCLE_RULE_ID = "lifecycle"  # the engine's own reason for ruling out retired services
 SECTIONS = ("questions", "candidates", "rules", "examples")
 ID = re.compile(r"[a-z][a-z0-9_-]*")  # rules.schema.json's $defs/id
 ID_RULE = "use lower-case letters, digits, '-' and '_', starting with a letter"
+# Conditions are evaluated recursively on every request; the shipped rules nest 3 deep.
+MAX_CONDITION_DEPTH = 8
 
 
 @dataclass
@@ -44,7 +50,6 @@ def rulebook_load(rules_dir: Path, *, display_root: Path | None = None) -> m.Rul
     """Load and check every domain under `rules_dir`; raise RuleBookError listing every problem."""
     rules_dir = Path(rules_dir)
     display_root = display_root or rules_dir.parent
-    problems: list[Problem] = []
     if not rules_dir.is_dir():
         raise RuleBookError(
             [
@@ -57,17 +62,21 @@ def rulebook_load(rules_dir: Path, *, display_root: Path | None = None) -> m.Rul
             ]
         )
 
-    domain_files = _domain_files(rules_dir)
-    if not domain_files:
+    domain_files, problems = _domain_files(rules_dir, display_root)
+    if not domain_files and not problems:
         problems.append(Problem(_display(rules_dir, display_root), 0, "no rule files found", "add a file such as rules/database.yaml"))
     digest = hashlib.sha256()
     domains = []
     for domain_id, files in domain_files:
         parts = []
         for path in files:
-            raw = path.read_bytes()
+            display_path = _display(path, display_root)
+            raw, read_problems = _file_read(path, display_path)
+            if raw is None:
+                problems += read_problems
+                continue
             digest.update(path.relative_to(rules_dir).as_posix().encode() + b"\0" + raw + b"\0")
-            part, file_problems = _part_read(path, raw, _display(path, display_root))
+            part, file_problems = _part_read(raw, display_path)
             problems += file_problems
             if part is not None:
                 parts.append(part)
@@ -77,36 +86,112 @@ def rulebook_load(rules_dir: Path, *, display_root: Path | None = None) -> m.Rul
             problems += domain_problems
             if domain is not None:
                 domains.append(domain)
+    blueprints, blueprint_problems = _blueprints_load(rules_dir, display_root, {d.id: d for d in domains}, digest)
+    problems += blueprint_problems
     if problems:
         raise RuleBookError(problems)
-    return m.RuleBook(domains=tuple(domains), version=digest.hexdigest()[:12])
+    return m.RuleBook(domains=tuple(domains), version=digest.hexdigest()[:12], blueprints=tuple(blueprints))
+
+
+def _blueprints_load(rules_dir: Path, display_root: Path, domains: dict[str, m.Domain], digest) -> tuple[list, list[Problem]]:
+    """rules/blueprints/*.yaml, read with the same care as rule files (advisor/engine/design/loader.py)."""
+    from .design.loader import BLUEPRINTS_FOLDER, blueprint_build, blueprint_part
+
+    folder = rules_dir / BLUEPRINTS_FOLDER
+    if not folder.exists():
+        return [], []
+    if folder.is_symlink():
+        return [], [_link_problem(folder, display_root)]
+    blueprints, problems = [], []
+    for path in sorted(folder.iterdir()):
+        if path.suffix != ".yaml":
+            continue
+        display_path = _display(path, display_root)
+        if path.is_symlink():
+            problems.append(_link_problem(path, display_root))
+            continue
+        raw, read_problems = _file_read(path, display_path)
+        if raw is None:
+            problems += read_problems
+            continue
+        digest.update(path.relative_to(rules_dir).as_posix().encode() + b"\0" + raw + b"\0")
+        part, file_problems = _part_read(raw, display_path, blueprint_part)
+        problems += file_problems
+        if part is not None:
+            blueprint, build_problems = blueprint_build(part, path.stem, domains)
+            problems += build_problems
+            blueprints.append(blueprint)
+    return blueprints, problems
 
 
 def _display(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        # Resolve the folder only: a symbolic link among the rule files is named as itself.
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
 
-def _domain_files(rules_dir: Path) -> list[tuple[str, list[Path]]]:
-    found = [(path.stem, [path]) for path in rules_dir.glob("*.yaml") if path.is_file()]
-    for folder in rules_dir.iterdir():
-        if folder.is_dir() and not folder.name.startswith((".", "_")):
-            files = sorted(p for p in folder.glob("*.yaml") if p.is_file())
+def _domain_files(rules_dir: Path, display_root: Path) -> tuple[list[tuple[str, list[Path]]], list[Problem]]:
+    """The domains' files, found by lstat alone: symbolic links are refused, never followed,
+    since a link in a pull request could point at any file (or folder) on the server."""
+    found, problems = [], []
+    for entry in sorted(rules_dir.iterdir()):
+        mode = entry.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            # is_dir() follows the link, but only to stat its target: nothing is read.
+            if entry.suffix == ".yaml" or (entry.is_dir() and not entry.name.startswith((".", "_"))):
+                problems.append(_link_problem(entry, display_root))
+        elif stat.S_ISREG(mode) and entry.suffix == ".yaml":
+            found.append((entry.stem, [entry]))
+        elif stat.S_ISDIR(mode) and not entry.name.startswith((".", "_")) and entry.name not in NOT_DOMAIN_FOLDERS:
+            files = []
+            for path in sorted(entry.iterdir()):
+                if path.suffix != ".yaml":
+                    continue
+                if path.is_symlink():
+                    problems.append(_link_problem(path, display_root))
+                elif stat.S_ISREG(path.lstat().st_mode):
+                    files.append(path)
             if files:
-                found.append((folder.name, files))
-    return sorted(found)
+                found.append((entry.name, files))
+    return sorted(found), problems
 
 
-def _part_read(path: Path, raw: bytes, display_path: str) -> tuple[_Part | None, list[Problem]]:
-    if path.is_symlink():
-        return None, [Problem(display_path, 1, "rule files may not be symbolic links", "commit the file itself")]
+def _link_problem(path: Path, display_root: Path) -> Problem:
+    kind = "files" if path.suffix == ".yaml" else "folders"
+    return Problem(_display(path, display_root), 1, f"rule {kind} may not be symbolic links", f"commit the {kind[:-1]} itself")
+
+
+def _file_read(path: Path, display_path: str) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, or why not, judged from its size before a byte is read."""
+    try:
+        # O_NOFOLLOW: a file swapped for a link after the listing is still not followed;
+        # O_NONBLOCK: a FIFO cannot stall the loader (fstat then refuses it).
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        return None, [Problem(display_path, 1, f"cannot open the file: {error.strerror}", "commit a plain, readable file")]
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, [Problem(display_path, 1, "not a regular file", "commit a plain file")]
+        if info.st_size > MAX_FILE_BYTES:
+            return None, [Problem(display_path, 1, TOO_BIG.format(size=info.st_size, limit=MAX_FILE_BYTES), TOO_BIG_FIX)]
+        raw = file.read(MAX_FILE_BYTES + 1)  # it may have grown since fstat
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(display_path, 1, f"file is over the {MAX_FILE_BYTES:,}-byte limit", TOO_BIG_FIX)]
+    return raw, []
+
+
+def _part_read(raw: bytes, display_path: str, parse=None) -> tuple[_Part | None, list[Problem]]:
+    """A file's bytes as a part: UTF-8, then YAML and the schema (`parse`: another file kind's, e.g. a blueprint's)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         return None, [Problem(display_path, line, "the file is not valid UTF-8", "save it as UTF-8")]
+    if parse is not None:
+        return parse(display_path, text)
     document, problems = yaml_read(text, display_path=display_path)
     if document is None or problems:
         return None, problems
@@ -201,6 +286,13 @@ class _Builder:
 
     def _problem(self, part: _Part, path: tuple, message: str, fix: str = "") -> None:
         self.problems.append(Problem(part.display_path, part.document.line(path), message, fix))
+
+    def _url(self, part: _Part, path: tuple, url: str, kind: str) -> None:
+        # The schema's pattern, checked whole, as for ids: its "$" lets a final line break
+        # through, and the URL goes into Markdown links as it stands.
+        definition = schema_load()["$defs"][kind]
+        if not re.fullmatch(definition["pattern"].removeprefix("^").removesuffix("$"), url):
+            self._problem(part, path, f"{url!r} is not a valid link here", definition["description"])
 
     def _unique(self, kind: str, entries: Iterable[tuple[str, _Part, tuple]]) -> None:
         first: dict[str, str] = {}
@@ -327,6 +419,9 @@ class _Builder:
                 source=life.get("source", ""),
                 location=part.at(*where, "lifecycle"),
             )
+            self._url(part, (*where, "docs"), data["docs"], "docs-url")
+            if "source" in life:
+                self._url(part, (*where, "lifecycle", "source"), life["source"], "docs-url")
             if lifecycle.status != m.AVAILABLE:
                 for key in ("date", "successor", "source"):
                     if key not in life:
@@ -404,6 +499,7 @@ class _Builder:
                 self._problem(
                     part, where, f"rule '{data['id']}' both favours and disfavours {', '.join(sorted(both))}", "split it into two rules"
                 )
+            self._url(part, (*where, "source"), data["source"], "docs-url")
             notes = data.get("notes")
             rule = m.Rule(
                 id=data["id"],
@@ -424,15 +520,27 @@ class _Builder:
             self._replacement("rule", data, part, ("rules", i), built)
         return tuple(built.values())
 
-    def _condition(self, data: dict, part: _Part, path: tuple, scope: _Scope, owner: str, *, stable: bool = True) -> m.Condition:
+    def _condition(
+        self, data: dict, part: _Part, path: tuple, scope: _Scope, owner: str, *, stable: bool = True, depth: int = 1
+    ) -> m.Condition:
         ((kind, value),) = data.items()
         here = (*path, kind)
+        if kind in ("all", "any", "not") and depth >= MAX_CONDITION_DEPTH:
+            self._problem(
+                part,
+                here,
+                f"the condition of {owner} nests more than {MAX_CONDITION_DEPTH} levels deep",
+                "flatten it: `not` of `not` is the test itself, `all` inside `all` is one `all`; or split the rule",
+            )
+            return m.AllOf(())
         match kind:
             case "all" | "any":
-                parts = tuple(self._condition(item, part, (*here, j), scope, owner, stable=stable) for j, item in enumerate(value))
+                parts = tuple(
+                    self._condition(item, part, (*here, j), scope, owner, stable=stable, depth=depth + 1) for j, item in enumerate(value)
+                )
                 return m.AllOf(parts) if kind == "all" else m.AnyOf(parts)
             case "not":
-                return m.Not(self._condition(value, part, here, scope, owner, stable=stable))
+                return m.Not(self._condition(value, part, here, scope, owner, stable=stable, depth=depth + 1))
         matches = []
         for question_id, wanted in value.items():
             choice_ids = [wanted] if kind == "equals" else wanted

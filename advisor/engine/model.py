@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .compiled import RuleIndex
+    from .design.model import Blueprint
 
 AVAILABLE = "available"
 STABLE = "stable"
@@ -199,7 +200,11 @@ class Domain:
 @dataclass(frozen=True, slots=True)
 class RuleBook:
     domains: tuple[Domain, ...]
-    version: str  # first 12 hex digits of SHA-256 over (path, contents) of the rule files
+    version: str  # first 12 hex digits of SHA-256 over (path, contents) of every file read: domains and blueprints
+    blueprints: tuple[Blueprint, ...] = ()
 
     def domain(self, domain_id: str) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
+
+    def blueprint(self, blueprint_id: str) -> Blueprint | None:
+        return next((b for b in self.blueprints if b.id == blueprint_id), None)

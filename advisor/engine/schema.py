@@ -19,54 +19,76 @@ from .problems import Problem
 from .yamlfile import YamlDocument
 
 SCHEMA_FILE_NAME = "rules.schema.json"
-_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "rules" / SCHEMA_FILE_NAME
+BLUEPRINT_SCHEMA_FILE_NAME = "blueprint.schema.json"  # rules/blueprints/*.yaml; it borrows rules.schema.json's $defs
+_RULES = Path(__file__).resolve().parents[2] / "rules"
 
-_SINGULAR = {"questions": "question", "choices": "choice", "candidates": "candidate", "rules": "rule", "examples": "example"}
+_SINGULAR = {
+    "questions": "question",
+    "choices": "choice",
+    "candidates": "candidate",
+    "rules": "rule",
+    "examples": "example",
+    "decisions": "decision",
+    "findings": "finding",
+}
+_KEYS = {
+    SCHEMA_FILE_NAME: "domain, questions, candidates, rules, examples",
+    BLUEPRINT_SCHEMA_FILE_NAME: "blueprint, questions, decisions, findings, examples",
+}
 
 
 @cache
-def schema_load() -> dict[str, Any]:
-    return json.loads(_SCHEMA_PATH.read_text(encoding="utf-8"))
+def schema_load(name: str = SCHEMA_FILE_NAME) -> dict[str, Any]:
+    """A schema as one document: the blueprint schema's references into rules.schema.json
+    (there for editors, which resolve them from the file) are copied in as local $defs."""
+    schema = json.loads((_RULES / name).read_text(encoding="utf-8"))
+    if name == SCHEMA_FILE_NAME:
+        return schema
+    borrowed = f"{SCHEMA_FILE_NAME}#/$defs/"
+
+    def local(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: ("#/$defs/" + v.removeprefix(borrowed) if k == "$ref" and v.startswith(borrowed) else local(v)) for k, v in node.items()
+            }
+        return [local(item) for item in node] if isinstance(node, list) else node
+
+    own = local(schema)
+    own["$defs"] = {**schema_load(SCHEMA_FILE_NAME)["$defs"], **own["$defs"]}
+    return own
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(schema_load())
+def _validator(name: str = SCHEMA_FILE_NAME) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema_load(name))
 
 
 @cache
-def _fast_validator() -> jsonschema_rs.Draft202012Validator:
-    return jsonschema_rs.Draft202012Validator(schema_load())
+def _fast_validator(name: str = SCHEMA_FILE_NAME) -> jsonschema_rs.Draft202012Validator:
+    return jsonschema_rs.Draft202012Validator(schema_load(name))
 
 
-def _surely_valid(data: Any) -> bool:
+def _surely_valid(data: Any, name: str = SCHEMA_FILE_NAME) -> bool:
     """jsonschema-rs answers "valid?" about a hundred times faster than jsonschema (the
     bulk of start-up, issue 6); jsonschema still explains every failure, in its words."""
     try:
-        return _fast_validator().is_valid(data)
+        return _fast_validator(name).is_valid(data)
     except ValueError:  # a value it cannot represent: let jsonschema judge
         return False
 
 
-def schema_problems(document: YamlDocument, *, display_path: str) -> list[Problem]:
+def schema_problems(document: YamlDocument, *, display_path: str, schema: str = SCHEMA_FILE_NAME) -> list[Problem]:
     if not isinstance(document.data, dict):
         kind = "a list" if isinstance(document.data, list) else "a single value"
-        return [
-            Problem(
-                display_path,
-                1,
-                f"the file holds {kind}, not a mapping",
-                "a rule file is a mapping with the keys domain, questions, candidates, rules, examples",
-            )
-        ]
-    if _surely_valid(document.data):
+        return [Problem(display_path, 1, f"the file holds {kind}, not a mapping", f"it is a mapping with the keys {_KEYS[schema]}")]
+    if _surely_valid(document.data, schema):
         return []
-    return [_problem(error, document, display_path) for error in _validator().iter_errors(document.data)]
+    return [_problem(error, document, display_path, schema) for error in _validator(schema).iter_errors(document.data)]
 
 
-def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+def _resolve(schema: dict[str, Any], name: str) -> dict[str, Any]:
     while "$ref" in schema:
-        schema = schema_load()["$defs"][schema["$ref"].removeprefix("#/$defs/")]
+        schema = schema_load(name)["$defs"][schema["$ref"].removeprefix("#/$defs/")]
     return schema
 
 
@@ -87,15 +109,15 @@ def _where(data: Any, path: tuple) -> str:
     return f"{subject}, `{'.'.join(rest)}`," if rest else subject
 
 
-def _problem(error: jsonschema.ValidationError, document: YamlDocument, display_path: str) -> Problem:
+def _problem(error: jsonschema.ValidationError, document: YamlDocument, display_path: str, schema_name: str) -> Problem:
     path = tuple(error.absolute_path)
     where = _where(document.data, path)
-    schema = _resolve(error.schema)
+    schema = _resolve(error.schema, schema_name)
     line = document.line(path)
     match error.validator:
         case "required":
             name = error.message.split("'")[1]
-            fix = _resolve(schema["properties"][name]).get("description", "")
+            fix = _resolve(schema["properties"][name], schema_name).get("description", "")
             return Problem(display_path, line, f"{where} is missing `{name}`", fix)
         case "additionalProperties":
             allowed = schema.get("properties", {})
@@ -122,12 +144,13 @@ def _problem(error: jsonschema.ValidationError, document: YamlDocument, display_
             wanted = schema.get("description") or f"expected {error.validator_value}"
             return Problem(display_path, line, f"{where} has the wrong type ({type(error.instance).__name__})", wanted)
         case "minProperties" | "maxProperties" if "equals" in schema.get("properties", {}):
+            tests = ", ".join(schema["properties"])
             return Problem(
                 display_path,
                 line,
                 f"{where} must hold exactly one test",
-                "a condition is one of equals, one-of, all, any, not: wrap several in `all:` or `any:`",
+                f"a condition is one of {tests}: wrap several in `all:` or `any:`",
             )
         case _:
-            fix = schema.get("description") or "see this key's description in rules/rules.schema.json"
+            fix = schema.get("description") or f"see this key's description in rules/{schema_name}"
             return Problem(display_path, line, f"{where.rstrip(',')}: {error.message}", fix)

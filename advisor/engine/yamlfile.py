@@ -3,7 +3,9 @@
 Safe loading alone is not enough for files that arrive by pull request: an
 alias "bomb" of a few hundred bytes expands to hundreds of millions of nodes.
 So anchors and aliases are refused outright (rule files never need them),
-files are capped in size, and one document per file is required.
+files are capped in size, nesting is capped in depth (the composer and every
+walk over the data recurse: a deep file would overflow the stack), numbers
+are capped in length, and one document per file is required.
 """
 
 from __future__ import annotations
@@ -20,6 +22,14 @@ from .problems import Problem
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 1024 * 1024
+# A rule file nests about 8 levels deep (file → rules → rule → when → all → list → test);
+# 32 leaves room for honest conditions and stops long before any recursion limit.
+MAX_DEPTH = 32
+# Numbers in rule files are weights of 1 to 5; a 5,000-digit one would hit Python's
+# int-conversion limit (and cost quadratic time) before the schema could refuse it.
+MAX_NUMBER_CHARS = 20
+TOO_BIG = "file is {size:,} bytes, over the {limit:,}-byte limit"
+TOO_BIG_FIX = "split the domain into a folder of smaller files"
 
 type Path = tuple[str | int, ...]
 
@@ -46,16 +56,11 @@ def yaml_read(text: str, *, display_path: str) -> tuple[YamlDocument | None, lis
     """Parse `text` into plain data with line numbers, or say every reason it cannot be."""
     size = len(text.encode("utf-8"))
     if size > MAX_FILE_BYTES:
-        return None, [
-            Problem(
-                display_path,
-                1,
-                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
-                "split the domain into a folder of smaller files",
-            )
-        ]
+        return None, [Problem(display_path, 1, TOO_BIG.format(size=size, limit=MAX_FILE_BYTES), TOO_BIG_FIX)]
     try:
-        problems = _refuse_aliases(text, display_path)
+        # The event stream is flat: checking it first keeps a hostile file from
+        # ever reaching the recursive composer.
+        problems = _refuse_unsafe_events(text, display_path)
         if problems:
             return None, problems
         node = yaml.compose(text, Loader=SafeLoader)
@@ -82,11 +87,26 @@ def yaml_read(text: str, *, display_path: str) -> tuple[YamlDocument | None, lis
     return YamlDocument(data, lines), problems
 
 
-def _refuse_aliases(text: str, display_path: str) -> list[Problem]:
+def _refuse_unsafe_events(text: str, display_path: str) -> list[Problem]:
     problems = []
-    documents = 0
+    documents = depth = 0
     for event in yaml.parse(text, Loader=SafeLoader):
         line = event.start_mark.line + 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                # One problem is enough: everything below is as deep or deeper.
+                problems.append(
+                    Problem(
+                        display_path,
+                        line,
+                        f"YAML nested more than {MAX_DEPTH} levels deep",
+                        "flatten it: a rule file needs far fewer levels (not of not is the test itself; all inside all is one all)",
+                    )
+                )
+                return problems
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents == 2:
@@ -117,8 +137,8 @@ def _to_data(node: yaml.Node, path: Path, lines: dict[Path, int], problems: list
     if isinstance(node, yaml.MappingNode):
         result: dict[Hashable, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             key_line = key_node.start_mark.line + 1
+            key = _scalar_or_problem(key_node, problems, display_path) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
                 problems.append(Problem(display_path, key_line, "a mapping key must be a plain word", "use a name such as `id:`"))
                 continue
@@ -132,6 +152,20 @@ def _to_data(node: yaml.Node, path: Path, lines: dict[Path, int], problems: list
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_to_data(item, (*path, i), lines, problems, display_path) for i, item in enumerate(node.value)]
+    return _scalar_or_problem(node, problems, display_path)
+
+
+def _scalar_or_problem(node: yaml.ScalarNode, problems: list[Problem], display_path: str) -> Any:
+    if node.tag in (_INT, _FLOAT) and len(node.value) > MAX_NUMBER_CHARS:
+        problems.append(
+            Problem(
+                display_path,
+                node.start_mark.line + 1,
+                f"a number {len(node.value):,} characters long",
+                f"numbers in rule files are small (weights are 1 to 5; at most {MAX_NUMBER_CHARS} characters); put text in quotes",
+            )
+        )
+        return None
     return _scalar(node)
 
 

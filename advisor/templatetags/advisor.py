@@ -1,3 +1,4 @@
+import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import is_dataclass
@@ -126,3 +127,28 @@ def source_link(location: str, source_url: str) -> str:
     """'rules/database.yaml:42' → '<ADVISOR_SOURCE_URL>/rules/database.yaml#L42' (GitHub/GitLab style)."""
     file, _, line = location.rpartition(":")
     return f"{source_url}/{file}#L{line}"
+
+
+@register.filter
+def not_told_by(reasons: list[dict], cautions: list[dict]) -> list[dict]:
+    """A ruled-out card's reasons less the lifecycle one when a caution already says it,
+    so the card can leave out a list that would be empty."""
+    if not cautions:
+        return reasons
+    return [reason for reason in reasons if reason["rule"] != "lifecycle"]
+
+
+# Markdown (result.md) ---------------------------------------------------------
+# Rule files come from pull requests and answers' labels from them: their text must
+# read as text in a Markdown viewer, never as a link, image, raw HTML or heading.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#])")
+_MARKDOWN_LIST_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
+
+
+@register.filter
+def md(value: Any) -> str:
+    """`value` as inline Markdown text: one line, with every character that could start markup escaped."""
+    text = " ".join(str(value).split())  # a line break could start a heading, list or block of HTML
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    # At the start of a line, "- ", "+ ", "1. " and "=" are markup too.
+    return _MARKDOWN_LIST_START.sub(lambda m: m[0] + "\\" if m[0][0].isdigit() else "\\" + m[0], text)

@@ -1,0 +1,37 @@
+"""Designs: several decisions strung together by a blueprint (rules/blueprints/). Pure Python, no Django."""
+
+from .document import design_document, design_result_build
+from .evaluate import (
+    ASKING,
+    MADE,
+    PENDING,
+    SKIPPED,
+    DecisionOutcome,
+    Design,
+    FindingOutcome,
+    NextQuestion,
+    design_answers_parse,
+    design_evaluate,
+    fact_describe,
+)
+from .model import SEVERITIES, Blueprint, DecisionSpec, Finding
+
+__all__ = [
+    "ASKING",
+    "MADE",
+    "PENDING",
+    "SEVERITIES",
+    "SKIPPED",
+    "Blueprint",
+    "DecisionOutcome",
+    "DecisionSpec",
+    "Design",
+    "Finding",
+    "FindingOutcome",
+    "NextQuestion",
+    "design_answers_parse",
+    "design_document",
+    "design_evaluate",
+    "design_result_build",
+    "fact_describe",
+]

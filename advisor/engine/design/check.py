@@ -1,0 +1,156 @@
+"""The deeper checks of a blueprint, behind `check_rules`.
+
+The decisions need no walk of their own: each is its domain's evaluation, which the
+domain checks walk exhaustively. What a blueprint adds is conditions across
+decisions, and those are checked over the *projection* they read (DESIGN.md,
+"Exhaustive checks that scale"), never the product of several domains' paths: a
+condition can hold when some combination of the values its facts can take makes
+it surely true. A fact's values: a question's offered choices; a decision's chosen
+service, any candidate that its domain ranks first (for answers that decide it).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from ..check import _problem, every_path
+from ..evaluate import truth
+from ..model import Condition, Domain, RuleBook, condition_questions
+from .evaluate import MADE, NOT_ASKED, SKIPPED, design_answers_parse, design_evaluate
+from .model import CHOSEN_PREFIX, Blueprint, BlueprintExample
+
+
+@dataclass(frozen=True, slots=True)
+class BlueprintCoverage:
+    blueprint: str
+    findings_exercised: int
+    findings_total: int
+    decisions_reachable: int
+    decisions_total: int
+    examples: int
+
+    def __str__(self) -> str:
+        return (
+            f"design {self.blueprint}: findings exercised by examples {self.findings_exercised}/{self.findings_total}, "
+            f"decisions that can be made {self.decisions_reachable}/{self.decisions_total}, examples {self.examples}"
+        )
+
+
+@cache
+def _tops(domain: Domain, version: str) -> frozenset[str]:
+    """The candidates a domain can rank first for answers that decide it."""
+    return frozenset(advice.top.candidate.id for advice in every_path(domain, version) if advice.top is not None and advice.decided)
+
+
+def _values(book: RuleBook, blueprint: Blueprint, key: str) -> tuple[object, ...]:
+    """Every value a fact can have, the unknown (absent) and a skipped decision's included."""
+    absent = (None, NOT_ASKED)
+    if key.startswith(CHOSEN_PREFIX):
+        domain = book.domain(key.removeprefix(CHOSEN_PREFIX))
+        return (*sorted(_tops(domain, book.version)), *absent)
+    domain_id, dot, question_id = key.partition(".")
+    question = (book.domain(domain_id) if dot else blueprint.scope).question(question_id if dot else key)
+    return (*(c.id for c in question.offered_choices if not c.unsure), *absent)
+
+
+def can_hold(book: RuleBook, blueprint: Blueprint, condition: Condition) -> bool:
+    """Whether some combination of the values the condition reads makes it surely true."""
+    keys = condition_questions(condition)
+    for values in itertools.product(*(_values(book, blueprint, key) for key in keys)):
+        facts = {key: value for key, value in zip(keys, values, strict=True) if value is not None}
+        if truth(condition, facts) is True:
+            return True
+    return False
+
+
+def blueprint_check(book: RuleBook, blueprint: Blueprint) -> tuple[list, BlueprintCoverage]:
+    problems = []
+    reachable = 0
+    for spec in blueprint.decisions:
+        if spec.ask_if is None or can_hold(book, blueprint, spec.ask_if):
+            reachable += 1
+        else:
+            problems.append(
+                _problem(spec.location, f"decision '{spec.domain}' is never made", "no answers make its ask_if hold: loosen or remove it")
+            )
+    for finding in blueprint.findings:
+        if not can_hold(book, blueprint, finding.when):
+            problems.append(
+                _problem(
+                    finding.location,
+                    f"finding '{finding.id}' can never hold",
+                    "no combination of the answers and chosen services it reads makes its `when` true",
+                )
+            )
+    exercised: set[str] = set()
+    for example in blueprint.examples:
+        failures, fired = example_check(book, blueprint, example)
+        problems += failures
+        if not failures:
+            exercised |= fired
+    for finding in blueprint.findings:
+        if finding.id not in exercised:
+            problems.append(
+                _problem(
+                    finding.location,
+                    f"finding '{finding.id}' is exercised by no example",
+                    "add an example of the blueprint whose expect.findings names it",
+                )
+            )
+    coverage = BlueprintCoverage(
+        blueprint=blueprint.id,
+        findings_exercised=len(exercised & {f.id for f in blueprint.findings}),
+        findings_total=len(blueprint.findings),
+        decisions_reachable=reachable,
+        decisions_total=len(blueprint.decisions),
+        examples=len(blueprint.examples),
+    )
+    return problems, coverage
+
+
+def example_check(book: RuleBook, blueprint: Blueprint, example: BlueprintExample) -> tuple[list, set[str]]:
+    """Why the example does not hold (problems at its line), and the findings it fired."""
+    failures = []
+
+    def fail(message: str, fix: str) -> None:
+        failures.append(_problem(example.location, f"example '{example.id}': {message}", fix))
+
+    try:
+        answers = design_answers_parse(book, blueprint, dict(example.answers))
+    except Exception as error:  # AnswerError; the loader already named unknown ids
+        fail(f"its answers cannot be read: {error}", "fix the answers")
+        return failures, set()
+    design = design_evaluate(book, blueprint, answers, rules_version=book.version)
+    extra = set(answers) - {key for key, _ in design.answers}
+    if extra:
+        fail(f"answers questions that are not asked on this path: {', '.join(sorted(extra))}", "remove those answers (carried or skipped)")
+    if not design.complete:
+        fail(f"leaves question '{design.next_question.key}' unanswered", "answer every question asked on this path")
+        return failures, set()
+    for domain_id, candidate_id in example.chosen:
+        outcome = design.outcome(domain_id)
+        got = outcome.chosen.id if outcome.chosen else ("skipped" if outcome.status == SKIPPED else "nothing decided")
+        if got != candidate_id:
+            fail(f"expected '{candidate_id}' chosen for '{domain_id}', got '{got}'", "adjust the answers, or the expectation")
+    for domain_id in example.skipped:
+        if design.outcome(domain_id).status != SKIPPED:
+            fail(f"expected decision '{domain_id}' skipped, but it was made", "check the decision's ask_if")
+    fired = {f.finding.id for f in design.findings}
+    for finding_id in example.findings:
+        if finding_id not in fired:
+            fail(f"expected finding '{finding_id}' to hold, but it did not", "check the finding's `when` against these answers")
+    for finding_id in example.no_findings:
+        if finding_id in fired:
+            fail(f"expected finding '{finding_id}' not to hold, but it did", "narrow the finding's `when`")
+    return failures, fired
+
+
+def decisions_made(book: RuleBook, blueprint: Blueprint, answers: dict[str, str]) -> Iterator:
+    """(outcome, the domain's own answers) for each decision made: tests compare them with single-domain results."""
+    design = design_evaluate(book, blueprint, answers, rules_version=book.version)
+    for outcome in design.decisions:
+        if outcome.status == MADE:
+            yield outcome, dict(outcome.advice.answers)
