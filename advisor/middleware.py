@@ -8,7 +8,13 @@ from http import HTTPStatus
 from django.http import HttpRequest, HttpResponse
 
 MAX_QUERY_BYTES = 2048  # the longest canonical answer set is a few hundred bytes
-MAX_BODY_BYTES = 16 * 1024  # the only form posts a handful of answers
+MAX_FIELDS = 50  # a domain asks a handful of questions
+# A design asks a whole blueprint's questions, each key prefixed by its domain
+# ("database.data_shape=tables"): its pages and API get room of their own, and only they.
+DESIGN_PREFIXES = ("/design/", "/api/v1/blueprints")
+DESIGN_MAX_QUERY_BYTES = 4096
+DESIGN_MAX_FIELDS = 100  # settings.DATA_UPLOAD_MAX_NUMBER_FIELDS is this too, for the design share form
+MAX_BODY_BYTES = 16 * 1024  # the only forms post a handful of answers, or a design's few dozen
 
 PERMISSIONS_POLICY = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
 
@@ -28,8 +34,14 @@ def request_limits(get_response: Callable[[HttpRequest], HttpResponse]):
     """Refuse oversized requests before anything parses them."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_BYTES:
-            return _too_big(request, HTTPStatus.BAD_REQUEST, f"The address is too long (over {MAX_QUERY_BYTES} characters of answers).")
+        query = request.META.get("QUERY_STRING", "")
+        design = request.path.startswith(DESIGN_PREFIXES)
+        max_bytes, max_fields = (DESIGN_MAX_QUERY_BYTES, DESIGN_MAX_FIELDS) if design else (MAX_QUERY_BYTES, MAX_FIELDS)
+        if len(query) > max_bytes:
+            return _too_big(request, HTTPStatus.BAD_REQUEST, f"The address is too long (over {max_bytes} characters of answers).")
+        # Django counts fields too, but only against one global number (DATA_UPLOAD_MAX_NUMBER_FIELDS).
+        if query and query.count("&") + 1 > max_fields:
+            return _too_big(request, HTTPStatus.BAD_REQUEST, f"The address has too many answers (over {max_fields}).")
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -5,29 +5,37 @@ from django.db import IntegrityError, models, transaction
 SLUG_BYTES = 16  # 128 bits: unguessable, so a saved result is shared only by whoever has its link
 SLUG_PATTERN = r"[A-Za-z0-9_-]{22}"
 SLUG_ATTEMPTS = 5
+DOMAIN, DESIGN = "domain", "design"
 
 
 class Snapshot(models.Model):
-    """A saved result: exactly what was shown, kept forever whatever the rules become."""
+    """A saved result or design: exactly what was shown, kept forever whatever the rules become."""
 
     slug = models.CharField(max_length=32, unique=True)
-    domain = models.CharField(max_length=64)
-    answers = models.JSONField()  # [[question, choice], ...] in question order
+    # What was saved: one domain's result, or a design (several decisions strung by a blueprint).
+    kind = models.CharField(max_length=8, choices=[(DOMAIN, "domain result"), (DESIGN, "design")], default=DOMAIN)
+    domain = models.CharField(max_length=64)  # the domain id, or for a design the blueprint id
+    answers = models.JSONField()  # [[question, choice], ...] in the order asked (a design's keys as in its URL)
     rules_version = models.CharField(max_length=12)
-    document = models.JSONField()  # the result document (advisor.engine.result), verbatim
+    document = models.JSONField()  # the result document (engine's result_build / design_result_build), verbatim
     created = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return f"{self.domain} {self.slug}"
+        return f"{self.kind} {self.domain} {self.slug}"
+
+    @property
+    def is_design(self) -> bool:
+        return self.kind == DESIGN
 
 
-def snapshot_create(*, domain: str, answers: list[tuple[str, str]], rules_version: str, document: dict) -> Snapshot:
+def snapshot_create(*, domain: str, answers: list[tuple[str, str]], rules_version: str, document: dict, kind: str = DOMAIN) -> Snapshot:
     """Store a result under a fresh random slug; a collision (vanishingly rare) just draws again."""
     for _ in range(SLUG_ATTEMPTS):
         try:
             with transaction.atomic():
                 return Snapshot.objects.create(
                     slug=secrets.token_urlsafe(SLUG_BYTES),
+                    kind=kind,
                     domain=domain,
                     answers=[list(pair) for pair in answers],
                     rules_version=rules_version,

@@ -135,7 +135,9 @@ STORAGES = {
 # Requests are small: a handful of answers. Larger ones are refused early
 # (advisor.middleware.request_limits) and again here.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+# A design's share form posts every answer of a blueprint (advisor.middleware.DESIGN_MAX_FIELDS);
+# query strings get a tighter count per path in request_limits.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
 CSRF_FAILURE_VIEW = "advisor.views.csrf_failure"
 
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

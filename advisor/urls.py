@@ -1,10 +1,10 @@
 from django.urls import path, re_path
 
-from . import views
+from . import views, views_design
 from .models import SLUG_PATTERN
 
 # Everything that is not a domain comes first: domain ids may not be api, s,
-# static, healthz or admin (the loader refuses them).
+# static, healthz, admin or design (the loader refuses them).
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -12,6 +12,14 @@ urlpatterns = [
     path("api/v1/domains", views.api_domains, name="api-domains"),
     path("api/v1/domains/<slug:domain_id>", views.api_domain, name="api-domain"),
     path("api/v1/domains/<slug:domain_id>/recommend", views.api_recommend, name="api-recommend"),
+    path("api/v1/blueprints", views_design.api_blueprints, name="api-blueprints"),
+    path("api/v1/blueprints/<slug:blueprint_id>", views_design.api_blueprint, name="api-blueprint"),
+    path("api/v1/blueprints/<slug:blueprint_id>/recommend", views_design.api_blueprint_recommend, name="api-blueprint-recommend"),
+    path("design/", views_design.design_list, name="designs"),
+    path("design/<slug:blueprint_id>/", views_design.design_questionnaire, name="design"),
+    path("design/<slug:blueprint_id>/result", views_design.design_result, name="design-result"),
+    path("design/<slug:blueprint_id>/result.md", views_design.design_result_markdown, name="design-result-md"),
+    path("design/<slug:blueprint_id>/share", views_design.design_share, name="design-share"),
     re_path(rf"^s/(?P<slug>{SLUG_PATTERN})\.md$", views.snapshot_markdown, name="snapshot-md"),
     re_path(rf"^s/(?P<slug>{SLUG_PATTERN})\.json$", views.snapshot_json, name="snapshot-json"),
     re_path(r"^s/(?P<slug>[^/]+)/compare$", views.snapshot_compare, name="snapshot-compare"),

@@ -350,9 +350,18 @@ def _snapshot_domain(snapshot: Snapshot) -> Domain | None:
     return rulebook().domain(snapshot.domain)
 
 
+def _saved_designs():
+    """views_design (it imports this module's helpers), for the saved links of kind "design"."""
+    from . import views_design
+
+    return views_design
+
+
 @read_only
 def snapshot_page(request: HttpRequest, slug: str) -> HttpResponse:
     snapshot = _snapshot(slug)
+    if snapshot.is_design:
+        return _saved_designs().saved_page(request, snapshot)
     document = snapshot.document
     domain = _snapshot_domain(snapshot)
     # A snapshot is frozen: no "change" links, whatever today's questions are.
@@ -367,6 +376,8 @@ def snapshot_page(request: HttpRequest, slug: str) -> HttpResponse:
 @read_only
 def snapshot_markdown(request: HttpRequest, slug: str) -> HttpResponse:
     snapshot = _snapshot(slug)
+    if snapshot.is_design:
+        return _saved_designs().saved_markdown(request, snapshot)
     domain = _snapshot_domain(snapshot)
     return _markdown(request, domain, snapshot.document, f"{snapshot.domain}-decision-{slug}.md", snapshot=snapshot)
 
@@ -374,9 +385,12 @@ def snapshot_markdown(request: HttpRequest, slug: str) -> HttpResponse:
 @read_only
 def snapshot_json(request: HttpRequest, slug: str) -> JsonResponse:
     snapshot = _snapshot(slug)
+    if snapshot.is_design:
+        return JsonResponse(_saved_designs().saved_json(snapshot), json_dumps_params={"ensure_ascii": False})
     return JsonResponse(
         {
             "slug": snapshot.slug,
+            "kind": snapshot.kind,
             "domain": snapshot.domain,
             "created": snapshot.created.isoformat(),
             "rules_version": snapshot.rules_version,
@@ -390,6 +404,8 @@ def snapshot_json(request: HttpRequest, slug: str) -> JsonResponse:
 @read_only
 def snapshot_compare(request: HttpRequest, slug: str) -> HttpResponse:
     snapshot = _snapshot(slug)
+    if snapshot.is_design:
+        return _saved_designs().saved_compare(request, snapshot)
     domain = _snapshot_domain(snapshot)
     comparison, problem, current = None, None, None
     if domain is None:

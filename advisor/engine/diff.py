@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from .check import every_path
+from .check import choice_classes, every_path
 from .model import STABLE, Candidate, Domain, Example, Question, Rule, RuleBook
 
 EXAMPLE_URLS = 3  # result URLs shown per group of paths
@@ -36,11 +36,16 @@ class Outcome:
     fired: tuple[str, ...]
 
 
-def domain_outcomes(domain: Domain, version: str) -> dict[frozenset[tuple[str, str]], Outcome]:
-    """Every complete path of a domain → its top candidate and the rules that fired."""
+def domain_outcomes(domain: Domain, version: str, *, other: Domain | None = None) -> dict[frozenset[tuple[str, str]], Outcome]:
+    """Every distinct complete path of a domain → its top candidate and the rules that fired.
+
+    Paths are projected onto what the conditions read (check.every_path); with `other`, onto
+    what either book's conditions read, so both sides of a diff stand for the same answers.
+    """
     interned: dict[tuple[str, ...], tuple[str, ...]] = {}  # many paths fire the same rules
     outcomes = {}
-    for advice in every_path(domain, version):
+    classes = choice_classes(domain, other) if other is not None else None
+    for advice in every_path(domain, version, classes=classes):
         top = advice.top.candidate.id if advice.top else None
         fired = interned.setdefault(advice.fired, advice.fired)
         outcomes[frozenset(advice.answers)] = Outcome(advice.answers, top, fired)
@@ -192,8 +197,8 @@ def _name(domain: Domain, candidate_id: str | None) -> str | None:
 
 
 def domain_diff(old: Domain, new: Domain, *, old_version: str, new_version: str) -> dict[str, Any]:
-    before = domain_outcomes(old, old_version)
-    after = domain_outcomes(new, new_version)
+    before = domain_outcomes(old, old_version, other=new)
+    after = domain_outcomes(new, new_version, other=old)
     then_rules, now_rules = rule_definitions(old), rule_definitions(new)
 
     groups: dict[tuple[str | None, str | None], dict[str, Any]] = {}

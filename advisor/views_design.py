@@ -1,0 +1,461 @@
+"""Designs: several decisions strung together by a blueprint (issue 13).
+
+Thin views over advisor.engine.design, in the same shapes as the domain pages in
+views.py: the questionnaire (one question at a time, htmx steps, works without
+JS), the pure result page and its Markdown, the share form, saved designs and
+the JSON API. The design logic (what is asked, carried, skipped, chosen and
+found) is the engine's; these only parse, call and render.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.cache import never_cache
+from django_htmx.http import HttpResponseClientRedirect, push_url
+
+from .engine import AnswerError
+from .engine.design import (
+    SKIPPED,
+    Blueprint,
+    Design,
+    design_answers_parse,
+    design_document,
+    design_evaluate,
+    design_result_build,
+    fact_describe,
+)
+from .engine.document import question_document
+from .models import DESIGN, Snapshot, snapshot_create
+from .pagecache import BROWSER_SECONDS, CDN_SECONDS, pure_page
+from .ratelimit import snapshot_allowed
+from .rulebook import rulebook
+from .templatetags.advisor import url_path
+from .views import EDIT_PARAM, _json_error, _minutes, _query, _raw_answers, allow_methods, error_response, read_only
+
+UNKNOWN_BLUEPRINT = "There is no design guide called '{blueprint}'."
+INCOMPLETE = "these answers are not complete, so there is no design to save yet"
+SEVERITY_TITLES = {"must": "Must", "should": "Should", "note": "Note"}
+
+
+# Shared helpers -------------------------------------------------------------
+
+
+def _blueprint(blueprint_id: str) -> Blueprint:
+    blueprint = rulebook().blueprint(blueprint_id)
+    if blueprint is None:
+        raise Http404(UNKNOWN_BLUEPRINT.format(blueprint=blueprint_id))
+    return blueprint
+
+
+def _url(name: str, blueprint_id: str, answers) -> str:
+    # Keys are ids or `domain.question`: '.' needs no escaping either (views._query).
+    query = _query(answers)
+    return url_path(name, blueprint_id) + (f"?{query}" if query else "")
+
+
+def _edit_urls(blueprint_id: str, answers) -> dict[str, str]:
+    """The questionnaire showing each answered question again ("Change", "Back")."""
+    start = _url("design", blueprint_id, answers) + ("&" if answers else "?")
+    return {key: f"{start}{EDIT_PARAM}={key}" for key, _ in answers}
+
+
+def _common(blueprint: Blueprint | None = None) -> dict:
+    return {"rules_version": rulebook().version, "domain": None, "blueprint": blueprint, "source_url": settings.ADVISOR_SOURCE_URL}
+
+
+def _bad_answers(request: HttpRequest, blueprint: Blueprint, error: AnswerError) -> HttpResponse:
+    return error_response(request, HTTPStatus.BAD_REQUEST, "That answer is not one the advisor knows", error.detail, code=error.code)
+
+
+def _design(request: HttpRequest, blueprint: Blueprint, query, *, ignore: tuple[str, ...] = ()) -> tuple[dict, Design] | HttpResponse:
+    """(raw answers, design) for a query or form, or the 400 that replaces them."""
+    book = rulebook()
+    try:
+        raw = _raw_answers(query, ignore=ignore)
+        answers = design_answers_parse(book, blueprint, raw)
+    except AnswerError as error:
+        return _bad_answers(request, blueprint, error)
+    return raw, design_evaluate(book, blueprint, answers, rules_version=book.version)
+
+
+def _question(design: Design, key: str):
+    """The model Question behind an answer key, and the title of the decision it belongs to (None: the blueprint's own)."""
+    domain_id, dot, question_id = key.partition(".")
+    if not dot:
+        return design.blueprint.scope.question(key), None
+    outcome = design.outcome(domain_id)
+    return outcome.domain.question(question_id), outcome.spec.title
+
+
+def _field_id(key: str) -> str:
+    """An HTML id for an answer key: 'database.purpose' → 'database--purpose' (a '.' would read as a class in CSS selectors)."""
+    return key.replace(".", "--")
+
+
+# Pages ------------------------------------------------------------------------
+
+
+@read_only
+def design_list(request: HttpRequest) -> HttpResponse:
+    book = rulebook()
+    blueprints = [{"blueprint": b, "decisions": [d.title for d in b.decisions], "questions": len(b.questions)} for b in book.blueprints]
+    return render(request, "advisor/design_list.html", {**_common(), "blueprints": blueprints})
+
+
+def _sketch(design: Design) -> dict:
+    """The design so far as plain values: each decision's state and the findings that already hold."""
+    book = rulebook()
+    decisions = []
+    for outcome in design.decisions:
+        row = {"title": outcome.spec.title, "status": outcome.status, "chosen": outcome.chosen.name if outcome.chosen else ""}
+        if outcome.status == SKIPPED:
+            row["because"] = [_fact_words(book, design, key, value) for key, value in outcome.skipped_because]
+        decisions.append(row)
+    findings = [{"severity": f.finding.severity, "text": f.finding.text} for f in design.findings]
+    return {"decisions": decisions, "findings": findings}
+
+
+def _fact_words(book, design: Design, key: str, value: str) -> tuple[str, str]:
+    return fact_describe(book, design.blueprint, key, value)
+
+
+@read_only
+def design_questionnaire(request: HttpRequest, blueprint_id: str) -> HttpResponse:
+    blueprint = _blueprint(blueprint_id)
+    found = _design(request, blueprint, request.GET, ignore=(EDIT_PARAM,))
+    if isinstance(found, HttpResponse):
+        return found
+    raw, design = found
+    canonical = design.answers
+    keys = [key for key, _ in canonical]
+    edit = request.GET.get(EDIT_PARAM)
+    if edit is not None and edit not in keys:
+        edit = None  # nothing to change there (any more): just continue
+    change_urls = _edit_urls(blueprint.id, canonical)
+    url = change_urls[edit] if edit else _url("design", blueprint.id, canonical)
+    if list(raw.items()) != list(canonical) or (edit is None and EDIT_PARAM in request.GET):
+        return redirect(url)
+
+    is_htmx = request.htmx and not request.htmx.history_restore_request
+    if design.complete and edit is None:
+        result_url = _url("design-result", blueprint.id, canonical)
+        return HttpResponseClientRedirect(result_url) if is_htmx else redirect(result_url)
+
+    if edit:
+        key = edit
+        question, decision_title = _question(design, edit)
+    else:
+        nq = design.next_question
+        key, question, decision_title = nq.key, nq.question, nq.decision.title if nq.decision else None
+    # "3 of 7": the decision's place among those that apply (skipped ones do not count).
+    applying = [o.domain.id for o in design.decisions if o.status != SKIPPED]
+    total = design.next_question.total if design.next_question else len(applying)
+    domain_id = key.partition(".")[0] if "." in key else None
+    position = applying.index(domain_id) + 1 if domain_id in applying else 0
+    at = keys.index(edit) if edit else len(keys)
+    previous = keys[:at]
+    rows = []
+    for answered_key, choice_id in canonical:
+        asked, group = _question(design, answered_key)
+        rows.append(
+            {
+                "key": answered_key,
+                "group": group or blueprint.title,
+                "text": asked.text,
+                "label": asked.choice(choice_id).label,
+                "change_url": change_urls[answered_key],
+            }
+        )
+    context = {
+        **_common(blueprint),
+        "key": key,
+        "field_id": _field_id(key),
+        "question": question,
+        "decision_title": decision_title,
+        "current": dict(canonical).get(key),
+        "hidden_before": canonical[:at],
+        "hidden_after": canonical[at + 1 :] if edit else (),
+        "answered": rows,
+        "position": position,
+        "total": max(total, position),
+        "sketch": _sketch(design),
+        "restart_url": url_path("design", blueprint.id),
+        "back_url": change_urls[previous[-1]] if previous else None,
+        "htmx_fragment": is_htmx,
+    }
+    if is_htmx:
+        response = render(request, "advisor/design_questionnaire.html#step", context)
+        push_url(response, url)
+    else:
+        response = render(request, "advisor/design_questionnaire.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _result_context(blueprint: Blueprint | None, document: dict, *, changeable: bool = True, **extra) -> dict:
+    """What design_result.html needs. No Change links when frozen (saved) or the blueprint is gone."""
+    answers = [(a["key"], a["choice"]) for a in document["answers"]]
+    change_urls = _edit_urls(blueprint.id, answers) if blueprint and changeable else {}
+    findings = [
+        (SEVERITY_TITLES.get(severity, severity), [f for f in document["findings"] if f["severity"] == severity])
+        for severity in SEVERITY_TITLES
+    ]
+    return {
+        **_common(blueprint),
+        "result": document,
+        "answers_query": _query(answers),
+        "chosen_names": _chosen_names(document),
+        "change_urls": change_urls,
+        "findings_by_severity": [(title, found) for title, found in findings if found],
+        "decision_rows": [_decision_row(d, change_urls) for d in document["decisions"]],
+        "answer_rows": [(a, change_urls.get(a["key"])) for a in document["answers"]],
+        **extra,
+    }
+
+
+def _decision_row(decision: dict, change_urls: dict[str, str]) -> dict:
+    """A decision of the result document with what its card links to: the Change link beside each
+    answer that would decide it (when undecided), and the answers that earlier ones carried."""
+    carried = set(decision.get("carried") or ())
+    return {
+        "d": decision,
+        "alternatives": [(alt, change_urls.get(f"{decision['domain']}.{alt['question']}")) for alt in decision.get("alternatives") or ()],
+        "carried": [a for a in decision.get("answers") or () if a["question"] in carried],
+    }
+
+
+def _chosen_names(document: dict) -> list[str]:
+    return [d["chosen"]["name"] for d in document["decisions"] if d.get("chosen")]
+
+
+def _checked_result(request: HttpRequest, blueprint: Blueprint, name: str) -> dict | HttpResponse:
+    """The design result document for the query's answers, or the redirect or error that replaces it."""
+    found = _design(request, blueprint, request.GET)
+    if isinstance(found, HttpResponse):
+        return found
+    _, design = found
+    if request.META.get("QUERY_STRING", "") != _query(design.answers):
+        # One design, one URL (as for a domain's result): the share link and the cache key.
+        moved = HttpResponseRedirect(_url(name, blueprint.id, design.answers), status=HTTPStatus.MOVED_PERMANENTLY)
+        patch_cache_control(moved, public=True, max_age=BROWSER_SECONDS, s_maxage=CDN_SECONDS)
+        return moved
+    if not design.complete:
+        return redirect(_url("design", blueprint.id, design.answers))
+    return design_result_build(rulebook(), design)
+
+
+@read_only
+@pure_page
+def design_result(request: HttpRequest, blueprint_id: str) -> HttpResponse:
+    blueprint = _blueprint(blueprint_id)
+    document = _checked_result(request, blueprint, "design-result")
+    if isinstance(document, HttpResponse):
+        return document
+    return render(request, "advisor/design_result.html", _result_context(blueprint, document))
+
+
+@read_only
+@pure_page
+def design_result_markdown(request: HttpRequest, blueprint_id: str) -> HttpResponse:
+    blueprint = _blueprint(blueprint_id)
+    document = _checked_result(request, blueprint, "design-result-md")
+    if isinstance(document, HttpResponse):
+        return document
+    return _markdown(request, blueprint, document, f"{blueprint.id}-design.md")
+
+
+def _markdown(request: HttpRequest, blueprint: Blueprint | None, document: dict, filename: str, **extra) -> HttpResponse:
+    response = render(
+        request, "advisor/design_result.md", _result_context(blueprint, document, **extra), content_type="text/markdown; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@never_cache  # the form carries a CSRF token: never one visitor's page in a shared cache
+@allow_methods("GET", "HEAD", "POST")
+def design_share(request: HttpRequest, blueprint_id: str) -> HttpResponse:
+    blueprint = _blueprint(blueprint_id)
+    found = _design(request, blueprint, request.POST if request.method == "POST" else request.GET)
+    if isinstance(found, HttpResponse):
+        return found
+    _, design = found
+    if not design.complete:
+        if request.method == "POST":
+            return _bad_answers(request, blueprint, AnswerError("incomplete", INCOMPLETE))
+        return redirect(_url("design", blueprint.id, design.answers))
+    document = design_result_build(rulebook(), design)
+    if request.method == "POST":
+        # One budget per client for domain and design saves (DESIGN.md, "Rate limit").
+        if (wait := snapshot_allowed(request)) is not None:
+            refused = error_response(
+                request,
+                HTTPStatus.TOO_MANY_REQUESTS,
+                "Too many saved links",
+                f"Your address has saved {settings.ADVISOR_SNAPSHOTS_PER_HOUR} links in the last hour. The design page's own "
+                f"address is a share link too; you can save again in {_minutes(wait)}.",
+            )
+            refused["Retry-After"] = str(wait)
+            return refused
+        snapshot = snapshot_create(
+            kind=DESIGN, domain=blueprint.id, answers=list(design.answers), rules_version=design.rules_version, document=document
+        )
+        return HttpResponseRedirect(reverse("snapshot", args=[snapshot.slug]), status=HTTPStatus.SEE_OTHER)
+    context = {
+        **_common(blueprint),
+        "result": document,
+        "chosen_names": _chosen_names(document),
+        "hidden": design.answers,
+        "result_url": _url("design-result", blueprint.id, design.answers),
+    }
+    htmx = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "advisor/design_share.html#share-form" if htmx else "advisor/design_share.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# Saved designs (/s/<slug> of kind "design"; views.py hands them over) ------------
+
+
+def saved_blueprint(snapshot: Snapshot) -> Blueprint | None:
+    return rulebook().blueprint(snapshot.domain)
+
+
+def saved_page(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
+    # Frozen: no Change links, and it renders from the saved document alone, so a
+    # design whose blueprint was later removed still opens.
+    blueprint = saved_blueprint(snapshot)
+    context = {
+        **_result_context(blueprint, snapshot.document, changeable=False),
+        "snapshot": snapshot,
+        "rules_changed": snapshot.rules_version != rulebook().version,
+    }
+    return render(request, "advisor/design_snapshot.html", context)
+
+
+def saved_markdown(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
+    blueprint = saved_blueprint(snapshot)
+    return _markdown(
+        request, blueprint, snapshot.document, f"{snapshot.domain}-design-{snapshot.slug}.md", snapshot=snapshot, changeable=False
+    )
+
+
+def saved_json(snapshot: Snapshot) -> dict:
+    return {
+        "slug": snapshot.slug,
+        "kind": snapshot.kind,
+        "blueprint": snapshot.domain,
+        "created": snapshot.created.isoformat(),
+        "rules_version": snapshot.rules_version,
+        "answers": dict(snapshot.answers),
+        "result": snapshot.document,
+    }
+
+
+def _chosen_name(decision: dict | None) -> str:
+    if decision is None:
+        return "not in the design"
+    if decision["status"] == "skipped":
+        return "not needed"
+    return decision["chosen"]["name"] if decision.get("chosen") else "not decided"
+
+
+def design_documents_compare(saved: dict, current: dict) -> dict:
+    """What today's rules change in a saved design: each decision's choice then and now, and the findings."""
+    then = {d["domain"]: d for d in saved["decisions"]}
+    now = {d["domain"]: d for d in current["decisions"]}
+    rows = []
+    for domain_id in dict.fromkeys([*then, *now]):
+        title = (now.get(domain_id) or then[domain_id])["title"]
+        was, is_ = _chosen_name(then.get(domain_id)), _chosen_name(now.get(domain_id))
+        rows.append({"title": title, "then": was, "now": is_, "changed": was != is_})
+    found_then = {f["id"]: f for f in saved["findings"]}
+    found_now = {f["id"]: f for f in current["findings"]}
+    return {
+        "decisions": rows,
+        "changed": any(row["changed"] for row in rows),
+        "findings_appeared": [f for i, f in found_now.items() if i not in found_then],
+        "findings_gone": [f for i, f in found_then.items() if i not in found_now],
+    }
+
+
+def saved_compare(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
+    book = rulebook()
+    blueprint = saved_blueprint(snapshot)
+    comparison, problem, continue_url = None, None, None
+    if blueprint is None:
+        problem = f"Today's rules no longer have the '{snapshot.domain}' design guide."
+    else:
+        try:
+            answers = design_answers_parse(book, blueprint, dict(snapshot.answers))
+        except AnswerError as error:
+            problem = f"Today's rules can no longer read these answers: {error.detail}."
+        else:
+            design = design_evaluate(book, blueprint, answers, rules_version=book.version)
+            if design.complete:
+                comparison = design_documents_compare(snapshot.document, design_result_build(rulebook(), design))
+            else:
+                continue_url = _url("design", blueprint.id, design.answers)
+    return render(
+        request,
+        "advisor/design_compare.html",
+        {**_common(blueprint), "snapshot": snapshot, "comparison": comparison, "problem": problem, "continue_url": continue_url},
+    )
+
+
+# JSON API ---------------------------------------------------------------------
+
+
+def _api_blueprint(blueprint_id: str) -> Blueprint | JsonResponse:
+    blueprint = rulebook().blueprint(blueprint_id)
+    return blueprint or _json_error(HTTPStatus.NOT_FOUND, "unknown-blueprint", UNKNOWN_BLUEPRINT.format(blueprint=blueprint_id))
+
+
+def _blueprint_summary(blueprint: Blueprint) -> dict:
+    return {
+        "id": blueprint.id,
+        "title": blueprint.title,
+        "summary": blueprint.summary,
+        "decisions": [{"domain": d.domain, "title": d.title} for d in blueprint.decisions],
+    }
+
+
+@read_only
+def api_blueprints(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"blueprints": [_blueprint_summary(b) for b in rulebook().blueprints]}, json_dumps_params={"ensure_ascii": False})
+
+
+@read_only
+def api_blueprint(request: HttpRequest, blueprint_id: str) -> JsonResponse:
+    blueprint = _api_blueprint(blueprint_id)
+    if isinstance(blueprint, JsonResponse):
+        return blueprint
+    document = {
+        **_blueprint_summary(blueprint),
+        "questions": [question_document(q) for q in blueprint.questions],
+        "findings": [
+            {"id": f.id, "severity": f.severity, "text": f.text, "because": f.because, "source": f.source, "cost": f.cost}
+            for f in blueprint.findings
+        ],
+    }
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+
+
+@read_only
+def api_blueprint_recommend(request: HttpRequest, blueprint_id: str) -> JsonResponse:
+    blueprint = _api_blueprint(blueprint_id)
+    if isinstance(blueprint, JsonResponse):
+        return blueprint
+    book = rulebook()
+    try:
+        answers = design_answers_parse(book, blueprint, _raw_answers(request.GET))
+    except AnswerError as error:
+        return _json_error(HTTPStatus.BAD_REQUEST, error.code, error.detail)
+    design = design_evaluate(book, blueprint, answers, rules_version=book.version)
+    return JsonResponse(design_document(design), json_dumps_params={"ensure_ascii": False})
