@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .compiled import RuleIndex
     from .design.model import Blueprint
+    from .design.parts import Fragment, NotBuilt
 
 AVAILABLE = "available"
 STABLE = "stable"
@@ -202,6 +203,8 @@ class RuleBook:
     domains: tuple[Domain, ...]
     version: str  # first 12 hex digits of SHA-256 over (path, contents) of every file read: domains and blueprints
     blueprints: tuple[Blueprint, ...] = ()
+    fragments: tuple[Fragment, ...] = ()  # rules/fragments/*.yaml: what a design's CloudFormation starter builds
+    not_built: tuple[NotBuilt, ...] = ()  # decisions and candidates the starter leaves out, with why
 
     def domain(self, domain_id: str) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
