@@ -20,6 +20,7 @@ attributes, so it can be tested with hand-made parts too.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Protocol
@@ -146,6 +147,7 @@ class Node:
     border: bool  # straddles its group's edge (a gateway)
     placeholder: bool
     texts: tuple[Text, ...]
+    where: str = ""  # said in the list beside the picture: "on the VPC's edge", "across both Availability Zones…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +232,7 @@ def _tile_height(part: PartLike, width: int) -> int:
     return 2 * TILE_PAD + len(label) * LABEL_LINE + len(role) * ROLE_LINE
 
 
-def _node(part: PartLike, box: Box, group: str, *, az: int | None = None, border: bool = False) -> Node:
+def _node(part: PartLike, box: Box, group: str, *, az: int | None = None, border: bool = False, where: str = "") -> Node:
     label, role = _tile_lines(part, box.w)
     x = box.x + TILE_BAND + TILE_PAD
     y = box.y + TILE_PAD
@@ -253,6 +255,7 @@ def _node(part: PartLike, box: Box, group: str, *, az: int | None = None, border
         border=border,
         placeholder=part.placeholder,
         texts=tuple(texts),
+        where=where,
     )
 
 
@@ -277,6 +280,40 @@ def _row(parts: list[PartLike], x: int, y: int, width: int) -> list[tuple[PartLi
 
 def _extent(boxes, default: int) -> int:
     return max((b.bottom for b in boxes), default=default)
+
+
+def _span_block(parts, start: int, span_x: int, span_right: int, blocks: list) -> int:
+    """Parts spanning the AZs, stacked from `start`: a wide tile, framed by its group when AWS draws one."""
+    for part in parts:
+        kind_label = SPAN_GROUPS.get(part.category)
+        if kind_label:
+            kind, label = kind_label
+            inner_x, inner_w = span_x + PAD, span_right - span_x - 2 * PAD
+            h = _tile_height(part, inner_w)
+            blocks.append(("group", part, Box(span_x, start, span_right - span_x, HEADER + h + PAD), kind, label))
+            blocks.append(("span", part, Box(inner_x, start + HEADER, inner_w, h), kind, label))
+            start += HEADER + h + PAD + GAP
+        else:
+            w = span_right - span_x
+            h = _tile_height(part, w)
+            blocks.append(("span", part, Box(span_x, start, w, h), None, None))
+            start += h + GAP
+    return start
+
+
+def _az_block(parts, start: int, az_xs: list[int], tile_w: int, blocks: list) -> int:
+    """Parts drawn in each AZ (or once, in the first), stacked from `start` in each column."""
+    bottom = start
+    for az, az_x in enumerate(az_xs):
+        sy = start
+        for part in parts:
+            if not part.per_az and az > 0:
+                continue
+            h = _tile_height(part, tile_w)
+            blocks.append(("az", part, Box(az_x + 2 * PAD, sy, tile_w, h), az + 1, None))
+            sy += h + GAP
+        bottom = max(bottom, sy)
+    return bottom
 
 
 # Layout -----------------------------------------------------------------------------
@@ -352,40 +389,10 @@ def diagram_layout(parts: tuple[PartLike, ...] | list[PartLike], *, title: str) 
         span_first = tier != "public"  # public: NAT gateways near the internet gateway, the load balancer near the app tier
         blocks = []
 
-        def span_block(start: int) -> int:
-            for part in spanning[tier]:
-                kind_label = SPAN_GROUPS.get(part.category)
-                if kind_label:
-                    kind, label = kind_label
-                    inner_x, inner_w = span_x + PAD, span_right - span_x - 2 * PAD
-                    h = _tile_height(part, inner_w)
-                    blocks.append(("group", part, Box(span_x, start, span_right - span_x, HEADER + h + PAD), kind, label))
-                    blocks.append(("span", part, Box(inner_x, start + HEADER, inner_w, h), kind, label))
-                    start += HEADER + h + PAD + GAP
-                else:
-                    w = span_right - span_x
-                    h = _tile_height(part, w)
-                    blocks.append(("span", part, Box(span_x, start, w, h), None, None))
-                    start += h + GAP
-            return start
-
-        def az_block(start: int) -> int:
-            bottom = start
-            for az in range(AZ_COUNT):
-                sy = start
-                for part in in_az[tier]:
-                    if not part.per_az and az > 0:
-                        continue
-                    h = _tile_height(part, tile_w)
-                    blocks.append(("az", part, Box(az_xs[az] + 2 * PAD, sy, tile_w, h), az + 1, None))
-                    sy += h + GAP
-                bottom = max(bottom, sy)
-            return bottom
-
         if span_first:
-            y = az_block(span_block(y))
+            y = _az_block(in_az[tier], _span_block(spanning[tier], y, span_x, span_right, blocks), az_xs, tile_w, blocks)
         else:
-            y = span_block(az_block(y))
+            y = _span_block(spanning[tier], _az_block(in_az[tier], y, az_xs, tile_w, blocks), span_x, span_right, blocks)
         # The last tile's gap becomes the subnet's padding; an empty subnet still shows (the base network builds it).
         y = y - GAP + PAD if y > sub_y + HEADER else y + 18
         sub_h = y - sub_y
@@ -400,7 +407,8 @@ def diagram_layout(parts: tuple[PartLike, ...] | list[PartLike], *, title: str) 
             if what == "group":
                 groups.append(_group(f"{part.id}-group", extra, label, box, "vpc"))
             elif what == "span":
-                nodes.append(_node(part, box, f"{part.id}-group" if extra else "vpc"))
+                where = f"across both Availability Zones, in the {TIER_LABELS[tier].lower()}s"
+                nodes.append(_node(part, box, f"{part.id}-group" if extra else "vpc", where=where))
             else:
                 az = extra
                 nodes.append(_node(part, box, f"{tier}-az{az}", az=az if part.per_az else None))
@@ -452,10 +460,10 @@ def diagram_layout(parts: tuple[PartLike, ...] | list[PartLike], *, title: str) 
     nodes = (
         [_node(p, b, "cloud") for p, b in global_tiles]
         + [_node(p, b, "region") for p, b in region_tiles]
-        + [_node(p, b, "vpc", border=True) for p, b in top_tiles]
+        + [_node(p, b, "vpc", border=True, where="on the VPC's edge") for p, b in top_tiles]
         + [_node(p, b, "vpc") for p, b in vpc_tiles]
         + nodes
-        + [_node(p, b, "vpc", border=True) for p, b in right_tiles]
+        + [_node(p, b, "vpc", border=True, where="on the VPC's edge, towards the Region's services") for p, b in right_tiles]
     )
 
     title_text = Text(MARGIN, MARGIN + TITLE_SIZE + 4, title, "title")
@@ -517,7 +525,7 @@ def _spread(box: Box, along_x: bool) -> list[int]:
 
 def _crossings(points, obstacles: list[Box]) -> int:
     count = 0
-    for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+    for (x1, y1), (x2, y2) in itertools.pairwise(points):
         seg = Box(min(x1, x2) - 2, min(y1, y2) - 2, abs(x2 - x1) + 4, abs(y2 - y1) + 4)
         count += sum(1 for o in obstacles if seg.overlaps(o))
     return count
@@ -563,7 +571,7 @@ def _route(a: Box, b: Box, obstacles: list[Box], channels) -> tuple[tuple[int, i
                 candidates.append(((a.cx, a.bottom), (a.cx, cy), (ex - step, cy), (ex - step, b.cy), (ex, b.cy)))
 
     def score(points):
-        length = sum(abs(x2 - x1) + abs(y2 - y1) for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False))
+        length = sum(abs(x2 - x1) + abs(y2 - y1) for (x1, y1), (x2, y2) in itertools.pairwise(points))
         return (_crossings(points, obstacles), len(points), length)
 
     return min(candidates, key=score)
@@ -572,9 +580,7 @@ def _route(a: Box, b: Box, obstacles: list[Box], channels) -> tuple[tuple[int, i
 def _edge_text(points, label: str, taken: list[Box]) -> tuple[Text, Box]:
     """The label beside the middle of a segment, the longest first, where it covers no tile or other label."""
     w, h = text_width(label, EDGE_CHAR), EDGE_SIZE + 2
-    segments = sorted(
-        zip(points, points[1:], strict=False), key=lambda s: -(abs(s[0][0] - s[1][0]) + abs(s[0][1] - s[1][1]))
-    )
+    segments = sorted(itertools.pairwise(points), key=lambda s: -(abs(s[0][0] - s[1][0]) + abs(s[0][1] - s[1][1])))
     options = []
     for (x1, y1), (x2, y2) in segments:
         if x1 == x2:  # vertical: right of the line, else left
@@ -595,3 +601,33 @@ def _description(parts, edges: list[Edge]) -> str:
         f"Architecture diagram: an AWS Region with a VPC across {AZ_COUNT} Availability Zones, each with public, "
         f"private app and private data subnets. Components: {names}. {flows} labelled arrows show the request path and data flows."
     )
+
+
+# The same content as a list (beside the picture, for screen readers and small screens) -----------
+
+
+def diagram_outline(diagram: Diagram) -> dict:
+    """{"tree": [{"text", "items": [...]}], "arrows": [text]}: the groups as nested lists with their
+    components, then the arrows. Plain JSON, so a saved design can keep it beside its SVG."""
+
+    def node_text(node: Node) -> str:
+        text = f"{node.label}: {node.role}"
+        return f"{text} ({node.where})" if node.where else text
+
+    def entry(group: Group) -> dict:
+        items = [{"text": node_text(n), "items": []} for n in diagram.nodes if n.group == group.id]
+        items += [entry(g) for g in diagram.groups if g.parent == group.id]
+        return {"text": group.label, "items": items}
+
+    labels = {n.id: n.label for n in diagram.nodes}
+    arrows: dict[tuple[str, str, str], bool] = {}
+    for edge in diagram.edges:
+        key = (labels[edge.source], labels[edge.target], edge.label)
+        arrows[key] = key in arrows  # seen twice: drawn in each Availability Zone
+    return {
+        "tree": [entry(g) for g in diagram.groups if g.parent is None],
+        "arrows": [
+            f"{source} → {target}" + (f": {label}" if label else "") + (" (in each Availability Zone)" if twice else "")
+            for (source, target, label), twice in arrows.items()
+        ],
+    }
