@@ -363,3 +363,57 @@ def test_saved_links_without_a_diagram_are_404(client):
     domain = Snapshot.objects.create(slug="a" * 22, domain="x", answers=[], rules_version="v", document={})
     assert client.get(f"/s/{domain.slug}/diagram.svg").status_code == HTTPStatus.NOT_FOUND
     assert client.get("/s/nothing-here/diagram.svg").status_code == HTTPStatus.NOT_FOUND
+
+
+# In Chromium: axe, the strict CSP, dark mode and a phone; screenshots to look at ------------
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def web_parts(monkeypatch):
+    """The test rule book has no fragments: draw the hand-made web design on its result page."""
+    monkeypatch.setattr("advisor.views_design.design_parts", lambda book, design: WEB)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("scheme", "viewport"), [("light", "desktop"), ("dark", "desktop"), ("dark", "phone"), ("light", "phone")])
+def test_the_diagram_in_chromium(live_server, browser, web_parts, scheme, viewport):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from .conftest import SCREENSHOTS
+
+    context = browser.new_context(color_scheme=scheme, viewport=PHONE if viewport == "phone" else DESKTOP)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Content-Security-Policy" in m.text else None)
+    page.goto(f"{live_server.url}{SMALL}result?{ANSWERS}")
+    frame = page.locator(".diagram-frame")
+    frame.scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    frame.screenshot(path=SCREENSHOTS / f"diagram-{viewport}-{scheme}.png")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
+    assert [v["id"] for v in results.response["violations"]] == []
+    # Every word inside its tile, as the browser's own font measures it.
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll('.dg-node')].flatMap(g => {
+             const r = g.querySelector('rect').getBBox();
+             return [...g.querySelectorAll('text')].filter(t => t.getBBox().x + t.getBBox().width > r.x + r.width - 2)
+               .map(t => t.textContent); })"""
+    )
+    assert overflow == []
+    # Dark mode reaches the inline copy: the text is the page's colour, not the file's black.
+    fill = page.evaluate("getComputedStyle(document.querySelector('.dg-label')).fill")
+    assert fill == ("rgb(230, 237, 243)" if scheme == "dark" else "rgb(27, 31, 36)")
+    if viewport == "phone":  # scrolls in its own box, the page itself does not
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page.evaluate("document.querySelector('.diagram-frame').scrollWidth > document.querySelector('.diagram-frame').clientWidth")
+    # The file opens on its own under the same CSP, with no console error either.
+    opened = page.goto(f"{live_server.url}{SMALL}diagram.svg?{ANSWERS}")
+    assert opened.headers["content-type"] == "image/svg+xml; charset=utf-8"
+    assert page.locator("text >> nth=0").count() == 1
+    assert errors == []
+    context.close()

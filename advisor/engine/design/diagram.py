@@ -444,7 +444,8 @@ def diagram_layout(parts: tuple[PartLike, ...] | list[PartLike], *, title: str) 
 
     # Gaps arrows may run along: between the AZ columns and beside them; below each subnet tier.
     channels = (
-        (az_xs[0] + az_w + AZ_GAP // 2, az_xs[0] - PAD // 2, az_xs[-1] + az_w + PAD // 2),
+        # (inside the outer subnets' margins, clear of the spanning groups, before outside the AZs)
+        (az_xs[0] + az_w + AZ_GAP // 2, az_xs[0] + PAD + 4, az_xs[-1] + az_w - PAD - 4, az_xs[0] - PAD // 2, az_xs[-1] + az_w + PAD // 2),
         tuple(tier_boxes[t].bottom + 7 for t in TIERS),
     )
     global_right = max((b.right for _, b in global_tiles), default=0)
