@@ -30,7 +30,7 @@ from .model import AllOf, AnyOf, Condition, Domain, Example, Match, Not, Questio
 from .problems import Problem
 
 if TYPE_CHECKING:
-    from .design.check import BlueprintCoverage
+    from .design.check import BlueprintCoverage, FragmentCoverage
 
 # Guards, not design limits: a domain past them is no longer one decision a
 # person can reason about, and the walk would take too long to be a check.
@@ -64,15 +64,15 @@ class Coverage:
 class Report:
     problems: tuple[Problem, ...]  # any problem means the book is not green
     todos: tuple[str, ...]  # known gaps that still fail: reported, not failing
-    coverage: tuple[Coverage | BlueprintCoverage, ...]  # for --coverage; it decides nothing
+    coverage: tuple[Coverage | BlueprintCoverage | FragmentCoverage, ...]  # for --coverage; it decides nothing
 
 
 def rulebook_check(book: RuleBook) -> Report:
-    from .design.check import blueprint_check  # it builds on this module's walks
+    from .design.check import blueprint_check, fragments_check  # they build on this module's walks
 
     problems: list[Problem] = []
     todos: list[str] = []
-    coverage: list[Coverage | BlueprintCoverage] = []
+    coverage: list[Coverage | BlueprintCoverage | FragmentCoverage] = []
     for domain in book.domains:
         domain_problems, domain_todos, domain_coverage = _domain_check(domain, book.version)
         problems += domain_problems
@@ -82,6 +82,10 @@ def rulebook_check(book: RuleBook) -> Report:
         blueprint_problems, blueprint_coverage = blueprint_check(book, blueprint)
         problems += blueprint_problems
         coverage.append(blueprint_coverage)
+    if book.fragments:
+        fragment_problems, fragment_coverage = fragments_check(book)
+        problems += fragment_problems
+        coverage.append(fragment_coverage)
     return Report(tuple(sorted(set(problems))), tuple(todos), tuple(coverage))
 
 
@@ -218,6 +222,7 @@ def _size_problems(domain: Domain) -> list[Problem]:
 # The files themselves -----------------------------------------------------------
 
 SCHEMA_LINE = "# yaml-language-server: $schema="
+OWN_SCHEMA = {"blueprints": "blueprint.schema.json", "fragments": "fragment.schema.json"}
 
 
 def schema_line_problems(rules_dir: Path, *, display_root: Path) -> list[Problem]:
@@ -231,9 +236,11 @@ def schema_line_problems(rules_dir: Path, *, display_root: Path) -> list[Problem
     problems = []
     for path in sorted(Path(rules_dir).rglob("*.yaml")):
         schema = "./rules.schema.json" if path.parent == Path(rules_dir) else "../rules.schema.json"
+        if path.parent.name in OWN_SCHEMA and path.parent.parent == Path(rules_dir):
+            schema = f"../{OWN_SCHEMA[path.parent.name]}"  # blueprints and fragments have schemas of their own
         with path.open(encoding="utf-8", errors="replace") as file:
             first = file.readline().rstrip("\r\n")
-        if not (first.startswith(SCHEMA_LINE) and first.endswith("rules.schema.json")):
+        if not (first.startswith(SCHEMA_LINE) and first.endswith(schema.removeprefix("../").removeprefix("./"))):
             try:
                 shown = path.resolve().relative_to(display_root.resolve()).as_posix()
             except ValueError:

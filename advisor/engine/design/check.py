@@ -18,7 +18,7 @@ from functools import cache
 
 from ..check import _problem, every_path
 from ..evaluate import truth
-from ..model import Condition, Domain, RuleBook, condition_questions
+from ..model import AllOf, AnyOf, Condition, Domain, Match, RuleBook, condition_questions
 from .evaluate import MADE, NOT_ASKED, SKIPPED, design_answers_parse, design_evaluate
 from .model import CHOSEN_PREFIX, Blueprint, BlueprintExample
 
@@ -154,3 +154,57 @@ def decisions_made(book: RuleBook, blueprint: Blueprint, answers: dict[str, str]
     for outcome in design.decisions:
         if outcome.status == MADE:
             yield outcome, dict(outcome.advice.answers)
+
+
+# The CloudFormation starter's fragments ------------------------------------------
+
+NOT_COVERED = "'{domain}' can choose '{candidate}', which no fragment builds and rules/fragments/not-built.yaml does not list"
+NOT_COVERED_FIX = "add a fragment whose `when` chooses it (rules/fragments/<id>.yaml), or list it under not_built with the reason"
+
+
+@dataclass(frozen=True, slots=True)
+class FragmentCoverage:
+    fragments: int
+    built: int  # candidates of the blueprints' decisions that a fragment builds
+    not_built: int  # ... that not-built.yaml lists, with a reason
+    links: int
+
+    def __str__(self) -> str:
+        return (
+            f"fragments {self.fragments}: candidates built {self.built}, listed as not built {self.not_built}, "
+            f"wiring between fragments {self.links}"
+        )
+
+
+def _chosen_tests(condition: Condition | None) -> Iterator[tuple[str, frozenset[str]]]:
+    """(domain, candidates) of every `chosen` test in a condition (not under `not`)."""
+    match condition:
+        case Match(question=key, choices=choices) if key.startswith(CHOSEN_PREFIX):
+            yield key.removeprefix(CHOSEN_PREFIX), choices
+        case AllOf(parts=parts) | AnyOf(parts=parts):
+            for part in parts:
+                yield from _chosen_tests(part)
+
+
+def fragments_check(book: RuleBook) -> tuple[list, FragmentCoverage]:
+    """Every available candidate of every blueprint decision is built by a fragment or listed as not built."""
+    built = {(domain, c) for f in book.fragments for domain, cs in _chosen_tests(f.when) for c in cs}
+    listed = {(n.domain, n.candidate) for n in book.not_built}
+    problems, counted_built, counted_listed, seen = [], 0, 0, set()
+    for blueprint in book.blueprints:
+        for spec in blueprint.decisions:
+            domain = book.domain(spec.domain)
+            for candidate in domain.candidates:
+                key = (domain.id, candidate.id)
+                if not candidate.available or key in seen:
+                    continue
+                seen.add(key)
+                if key in built:
+                    counted_built += 1
+                elif key in listed or (domain.id, None) in listed:
+                    counted_listed += 1
+                else:
+                    message = NOT_COVERED.format(domain=domain.id, candidate=candidate.id)
+                    problems.append(_problem(spec.location, message, NOT_COVERED_FIX))
+    links = sum(len(link.to) for f in book.fragments for link in f.links)
+    return problems, FragmentCoverage(len(book.fragments), counted_built, counted_listed, links)
