@@ -490,8 +490,9 @@ def domain_walk(domain: Domain, *, max_states: int = MAX_STATES) -> Walk:
     A state is: the next question's number; what is left of each rule that is
     neither fired nor out of reach, and of each later question's ask_if; and
     the scores of the rules fired so far, reduced to what can still decide the
-    top (ruled-out candidates dropped, the lowest eligible score taken as zero;
-    once no rule is left open, just the top). Raises WalkTooLarge past `max_states`.
+    top: candidates that are ruled out, or that no open rule can lift to the top,
+    count as out, and the lowest eligible score is taken as zero (once no rule is
+    open, that leaves just the top). Raises WalkTooLarge past `max_states`.
     """
     index = domain.index
     questions = domain.asked_questions
@@ -512,53 +513,74 @@ def domain_walk(domain: Domain, *, max_states: int = MAX_STATES) -> Walk:
         for q in questions
     ]
     never = sum(1 << k for k, c in enumerate(domain.candidates) if not c.available)
-    everyone = (1 << count) - 1
+    changes = [_unpacked(packed, count) for packed in index.score_changes]
+    touches = [index.rules_out[p] | sum(1 << k for k, c in enumerate(changes[p]) if c) for p in range(len(changes))]
     residuals = _Residuals()
     TRUE, DONE = residuals.number(True), residuals.number(False)  # DONE: fired and counted, or out of reach
+    steps = residuals.steps
     walk = Walk(reached=set(), fired=set(), on_top={}, states=0)
     seen: set[tuple] = set()
-    reduced: dict[tuple[int, int, bool], tuple[int, int]] = {}
+    reduced: dict[tuple, tuple[int, int]] = {}
     path: list[tuple[str, str]] = []
 
-    def reduce(score: int, out: int, settled: bool) -> tuple[int, int]:
-        # Adding one number to every eligible score changes no ranking, and a
-        # ruled-out or retired candidate's score is never read again.
-        key = (score, out, settled)
-        if key not in reduced:
-            scores = _unpacked(score, count)
-            eligible = [k for k in range(count) if not (out | never) >> k & 1]
-            if settled:  # nothing can move the scores any more: keep only who is on top
-                top = ranking_top(domain, scores, out)
-                top_number = None if top is None else domain.candidates.index(top)
-                reduced[key] = (0, everyone if top_number is None else everyone & ~(1 << top_number))
-            elif eligible:
-                base = min(scores[k] for k in eligible)
-                reduced[key] = (_packed({k: scores[k] - base for k in eligible}), out)
-            else:
-                reduced[key] = (0, out)
-        return reduced[key]
+    def reduce(score: int, out: int, still_open: tuple[int, ...]) -> tuple[int, int]:
+        """(score, out) keeping only what can still decide the top, given the rules still open."""
+        key = (score, out, still_open)
+        if key in reduced:
+            return reduced[key]
+        scores = _unpacked(score, count)
+        gain, loss, threat = [0] * count, [0] * count, 0
+        for position in still_open:
+            for k, change in enumerate(changes[position]):
+                if change > 0:
+                    gain[k] += change
+                else:
+                    loss[k] -= change
+            threat |= index.rules_out[position]
+        out |= never
+        eligible = [k for k in range(count) if not out >> k & 1]
+        # A candidate no open rule can rule out ends at least at scores[j] - loss[j]; one that
+        # cannot end above that (or ties it, listed later) never tops: it is as good as out.
+        for j in eligible:
+            if threat >> j & 1:
+                continue
+            floor = scores[j] - loss[j]
+            for k in eligible:
+                if k != j and (scores[k] + gain[k] < floor or (scores[k] + gain[k] == floor and j < k)):
+                    out |= 1 << k
+        eligible = [k for k in eligible if not out >> k & 1]
+        # Adding one number to every eligible score changes no ranking; an out one is never read.
+        base = min((scores[k] for k in eligible), default=0)
+        reduced[key] = result = (_packed({k: scores[k] - base for k in eligible}), out)
+        return result
 
     def put(number: int, value: object, rules: tuple, asks: tuple, score: int, out: int) -> None:
         question = questions[number].id
         rules_after = list(rules)
-        fired = False
+        changed = False
         for position in rule_readers[number]:
             residual = rules[position]
             if residual == DONE:
                 continue
-            residual = residuals.step(residual, question, value)
-            if residual == TRUE:
+            after = steps.get((residual, question, value))
+            if after is None:
+                after = residuals.step(residual, question, value)
+            if after == TRUE:
                 walk.fired.add(index.ids[position])
                 score += index.score_changes[position]
                 out |= index.rules_out[position]
-                fired = True
-                residual = DONE  # counted: the rule has nothing more to say
-            elif not residuals.live[residual]:
-                residual = DONE  # no later answer can make it fire
-            rules_after[position] = residual
-        settled = rules_after.count(DONE) == len(rules_after)
-        if fired or (settled and rules.count(DONE) != len(rules)):
-            score, out = reduce(score, out, settled)
+                after = DONE  # counted: the rule has nothing more to say
+            elif not residuals.live[after]:
+                after = DONE  # no later answer can make it fire
+            if after == DONE:
+                changed = True
+            rules_after[position] = after
+        if changed:
+            score, out = reduce(score, out, tuple(p for p, r in enumerate(rules_after) if r != DONE))
+            for position, residual in enumerate(rules_after):
+                # A rule known to fire somewhere, that moves only candidates now out, can change nothing here.
+                if residual != DONE and not touches[position] & ~out and index.ids[position] in walk.fired:
+                    rules_after[position] = DONE
         asks_after = list(asks)
         asks_after[number] = DONE  # read already: no later state needs it
         for later in ask_readers[number]:
