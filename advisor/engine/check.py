@@ -467,6 +467,7 @@ class _Residuals:
         self.numbers: dict[Residual, int] = {}
         self.steps: dict[tuple[int, str, object], int] = {}
         self.live: list[bool] = []  # can it still become surely true?
+        self.settled: list[bool | None] = []  # its truth if nothing more is answered
 
     def number(self, residual: Residual) -> int:
         number = self.numbers.get(residual)
@@ -474,13 +475,17 @@ class _Residuals:
             number = self.numbers[residual] = len(self.items)
             self.items.append(residual)
             self.live.append(_can_be_true(residual))
+            self.settled.append(_settle(residual))
         return number
 
     def step(self, number: int, question: str, value: object) -> int:
+        """The residual once `question` is answered `value`; False (numbered DONE by the walk)
+        when no later answer can make it surely true."""
         key = (number, question, value)
         after = self.steps.get(key)
         if after is None:
-            after = self.steps[key] = self.number(_assign(self.items[number], question, value))
+            residual = _assign(self.items[number], question, value)
+            after = self.steps[key] = self.number(residual if residual is True or _can_be_true(residual) else False)
         return after
 
 
@@ -517,8 +522,10 @@ def domain_walk(domain: Domain, *, max_states: int = MAX_STATES) -> Walk:
     touches = [index.rules_out[p] | sum(1 << k for k, c in enumerate(changes[p]) if c) for p in range(len(changes))]
     residuals = _Residuals()
     TRUE, DONE = residuals.number(True), residuals.number(False)  # DONE: fired and counted, or out of reach
-    steps = residuals.steps
+    steps, settled = residuals.steps, residuals.settled
+    everyone, ids = range(len(index.rules)), index.ids
     walk = Walk(reached=set(), fired=set(), on_top={}, states=0)
+    fired_ids = walk.fired
     seen: set[tuple] = set()
     reduced: dict[tuple, tuple[int, int]] = {}
     path: list[tuple[str, str]] = []
@@ -565,28 +572,28 @@ def domain_walk(domain: Domain, *, max_states: int = MAX_STATES) -> Walk:
             after = steps.get((residual, question, value))
             if after is None:
                 after = residuals.step(residual, question, value)
+            if after == residual:
+                continue
             if after == TRUE:
                 walk.fired.add(index.ids[position])
                 score += index.score_changes[position]
                 out |= index.rules_out[position]
                 after = DONE  # counted: the rule has nothing more to say
-            elif not residuals.live[after]:
-                after = DONE  # no later answer can make it fire
-            if after == DONE:
+            if after == DONE:  # fired, or no later answer can make it fire
                 changed = True
             rules_after[position] = after
         if changed:
-            score, out = reduce(score, out, tuple(p for p, r in enumerate(rules_after) if r != DONE))
-            for position, residual in enumerate(rules_after):
+            still_open = tuple([p for p in everyone if rules_after[p] != DONE])
+            score, out = reduce(score, out, still_open)
+            for position in still_open:
                 # A rule known to fire somewhere, that moves only candidates now out, can change nothing here.
-                if residual != DONE and not touches[position] & ~out and index.ids[position] in walk.fired:
+                if not touches[position] & ~out and ids[position] in fired_ids:
                     rules_after[position] = DONE
         asks_after = list(asks)
         asks_after[number] = DONE  # read already: no later state needs it
         for later in ask_readers[number]:
-            after = residuals.step(asks[later], question, value)
-            # Asked only if its ask_if surely holds: one that cannot is as good as False.
-            asks_after[later] = after if residuals.live[after] else DONE
+            # Asked only if its ask_if surely holds: one that cannot is as good as False (DONE).
+            asks_after[later] = residuals.step(asks[later], question, value)
         visit(number + 1, tuple(rules_after), tuple(asks_after), score, out)
 
     def visit(number: int, rules: tuple, asks: tuple, score: int, out: int) -> None:
@@ -599,7 +606,7 @@ def domain_walk(domain: Domain, *, max_states: int = MAX_STATES) -> Walk:
             raise WalkTooLarge(max_states)
         if number == len(questions):
             for position, residual in enumerate(rules):
-                if _settle(residuals.items[residual]) is True:  # what is left reads unasked questions: unknown
+                if settled[residual] is True:  # what is left reads unasked questions: unknown
                     walk.fired.add(index.ids[position])
                     score += index.score_changes[position]
                     out |= index.rules_out[position]
@@ -607,7 +614,7 @@ def domain_walk(domain: Domain, *, max_states: int = MAX_STATES) -> Walk:
             walk.on_top.setdefault(None if top is None else top.id, tuple(path))
             return
         question = questions[number]
-        if _settle(residuals.items[asks[number]]) is not True:
+        if settled[asks[number]] is not True:
             put(number, _NOT_ASKED, rules, asks, score, out)
             return
         walk.reached.add(question.id)
