@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -114,3 +115,28 @@ def test_start_up_accepts_another_valid_rule_book(tmp_path):
     result = run("recommend", "tiny", "shape=items", env={"ADVISOR_RULES_DIR": str(rules)})
     assert result.returncode == 0, result.stderr
     assert " 1. Key-value store [kv] score 3" in result.stdout
+
+
+# make check: the rule book's gate, and make test builds on it without running it twice.
+
+
+def make_dry_run(target):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    done = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def test_make_check_runs_the_rule_book_checks_without_a_database():
+    commands = make_dry_run("check")
+    assert "manage.py check_rules" in commands
+    assert "tests/test_schema.py tests/test_examples.py" in commands
+    assert "migrate" not in commands
+    assert "collectstatic" not in commands
+
+
+def test_make_test_runs_make_check_once():
+    commands = make_dry_run("test").splitlines()
+    assert sum("manage.py check_rules" in line for line in commands) == 1
+    # The rest of the tests, without those make check ran already.
+    assert any(line.endswith("-m pytest --ignore=tests/test_schema.py --ignore=tests/test_examples.py") for line in commands), commands
