@@ -211,9 +211,9 @@ def _size_problems(domain: Domain) -> list[Problem]:
 SCHEMA_LINE = "# yaml-language-server: $schema="
 
 
-def schema_line_problems(rules_dir: Path, *, display_root: Path) -> list[Problem]:
-    """Rule files that do not start with the line editors read the schema from
-    (`# yaml-language-server: $schema=./rules.schema.json`, or ../ in a domain folder).
+def rule_files_lint(rules_dir: Path, *, display_root: Path) -> list[Problem]:
+    """What a loader forgives but a review should not: a file that does not start
+    with the line editors read the schema from, trailing spaces, no final newline.
 
     Any relative path to a rules.schema.json passes here, so that rule books
     kept elsewhere (the tests') can point at the shipped schema; tests/test_schema.py
@@ -221,22 +221,22 @@ def schema_line_problems(rules_dir: Path, *, display_root: Path) -> list[Problem
     """
     problems = []
     for path in sorted(Path(rules_dir).rglob("*.yaml")):
+        try:
+            shown = path.resolve().relative_to(display_root.resolve()).as_posix()
+        except ValueError:
+            shown = path.as_posix()
+        text = path.read_text(encoding="utf-8", errors="replace")
+        lines = text.splitlines()
         schema = "./rules.schema.json" if path.parent == Path(rules_dir) else "../rules.schema.json"
-        with path.open(encoding="utf-8", errors="replace") as file:
-            first = file.readline().rstrip("\r\n")
+        first = lines[0] if lines else ""
         if not (first.startswith(SCHEMA_LINE) and first.endswith("rules.schema.json")):
-            try:
-                shown = path.resolve().relative_to(display_root.resolve()).as_posix()
-            except ValueError:
-                shown = path.as_posix()
-            problems.append(
-                Problem(
-                    shown,
-                    1,
-                    "the file does not start with the schema line",
-                    f"make its first line `{SCHEMA_LINE}{schema}` (editors read the schema from it)",
-                )
-            )
+            fix = f"make its first line `{SCHEMA_LINE}{schema}` (editors read the schema from it)"
+            problems.append(Problem(shown, 1, "the file does not start with the schema line", fix))
+        for number, line in enumerate(lines, 1):
+            if line != line.rstrip():
+                problems.append(Problem(shown, number, "trailing whitespace", "remove the spaces at the end of the line"))
+        if text and not text.endswith("\n"):
+            problems.append(Problem(shown, len(lines), "no newline at the end of the file", "end the last line with a newline"))
     return problems
 
 
