@@ -18,7 +18,7 @@ from functools import cache
 
 from ..check import _problem, every_path
 from ..evaluate import truth
-from ..model import AllOf, AnyOf, Condition, Domain, Match, RuleBook, condition_questions
+from ..model import AllOf, AnyOf, Condition, Domain, Match, Not, RuleBook, condition_questions
 from .evaluate import MADE, NOT_ASKED, SKIPPED, design_answers_parse, design_evaluate
 from .model import CHOSEN_PREFIX, Blueprint, BlueprintExample
 
@@ -208,3 +208,68 @@ def fragments_check(book: RuleBook) -> tuple[list, FragmentCoverage]:
                     problems.append(_problem(spec.location, message, NOT_COVERED_FIX))
     links = sum(len(link.to) for f in book.fragments for link in f.links)
     return problems, FragmentCoverage(len(book.fragments), counted_built, counted_listed, links)
+
+
+def _tested(condition: Condition | None) -> dict[str, set[str]]:
+    """Every fact a condition reads, with the values it tests for."""
+    found: dict[str, set[str]] = {}
+
+    def walk(node: Condition | None) -> None:
+        match node:
+            case Match(question=key, choices=choices):
+                found.setdefault(key, set()).update(choices)
+            case AllOf(parts=parts) | AnyOf(parts=parts):
+                for part in parts:
+                    walk(part)
+            case Not(part=part):
+                walk(part)
+
+    walk(condition)
+    return found
+
+
+def fragment_combinations(book: RuleBook) -> tuple[frozenset[str], ...]:
+    """The covering set of fragment combinations (DESIGN.md, "Exhaustive checks that scale"):
+    every fragment, and every pair wired by a link, in at least one combination.
+
+    Each requirement (a fragment, or a linked pair) is met over the projection its
+    conditions read: the first assignment, over the values those conditions test (or
+    unknown), that makes both surely hold, every other fact unknown. Assignments that
+    do not contradict each other are then merged while every requirement in them still
+    holds, so the set stays small; each combination is every fragment whose `when`
+    surely holds for its facts."""
+    by_id = {f.id: f for f in book.fragments}
+
+    def holding(facts: dict[str, str]) -> frozenset[str]:
+        return frozenset(f.id for f in book.fragments if f.when is None or truth(f.when, facts) is True)
+
+    def assignment(wanted: tuple[str, ...]) -> dict[str, str] | None:
+        tested: dict[str, set[str]] = {}
+        for fragment_id in wanted:
+            for key, values in _tested(by_id[fragment_id].when).items():
+                tested.setdefault(key, set()).update(values)
+        keys = sorted(tested)
+        for values in itertools.product(*((*sorted(tested[k]), None) for k in keys)):
+            facts = {k: v for k, v in zip(keys, values, strict=True) if v is not None}
+            if set(wanted) <= holding(facts):
+                return facts
+        return None
+
+    requirements = [(f.id,) for f in book.fragments]
+    requirements += [(f.id, to) for f in book.fragments for link in f.links for to in link.to if to in by_id]
+    groups: list[tuple[dict[str, str], set[str]]] = []
+    for wanted in requirements:
+        facts = assignment(wanted)
+        if facts is None:
+            continue
+        for group_facts, group_wanted in groups:
+            if any(group_facts.get(k, v) != v for k, v in facts.items()):
+                continue
+            merged = {**group_facts, **facts}
+            if group_wanted | set(wanted) <= holding(merged):
+                group_facts.update(facts)
+                group_wanted.update(wanted)
+                break
+        else:
+            groups.append((facts, set(wanted)))
+    return tuple(dict.fromkeys(holding(facts) for facts, _ in groups))

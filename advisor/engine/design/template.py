@@ -94,13 +94,28 @@ def _notes(book: RuleBook, design: Design, fragments: tuple[Fragment, ...]) -> l
             None,
         )
         if entry is not None and (entry.candidate is not None or outcome.domain.id not in built):
-            notes.append(f"Not built: {outcome.chosen.name} ({_one_line(outcome.spec.title)}): {_one_line(entry.reason)}")
+            notes.append(f"{outcome.chosen.name} ({_one_line(outcome.spec.title)}): {_one_line(entry.reason)}")
     return notes
 
 
 def design_template(book: RuleBook, design: Design, *, design_url: str) -> str:
     """The design's CloudFormation starter as YAML text."""
     fragments = design_fragments(book, design)
+    blueprint = design.blueprint
+    return template_render(
+        fragments,
+        title=blueprint.title,
+        stack_name=blueprint.id,
+        rules_version=design.rules_version,
+        design_url=design_url,
+        notes=_notes(book, design, fragments),
+    )
+
+
+def template_render(
+    fragments: tuple[Fragment, ...], *, title: str, stack_name: str, rules_version: str, design_url: str, notes: list[str] = ()
+) -> str:
+    """One template from fragments (the base network first), with its links wired."""
     resources, outputs = _wired(fragments)
     parameters: dict[str, Any] = {}
     conditions: dict[str, Any] = {}
@@ -110,26 +125,25 @@ def design_template(book: RuleBook, design: Design, *, design_url: str) -> str:
         conditions.update(copy.deepcopy(dict(fragment.conditions)))
         if fragment.parameters:
             groups.append({"Label": {"default": fragment.parameter_group}, "Parameters": list(fragment.parameters)})
-    blueprint = design.blueprint
-    name = template_filename(blueprint.id, design.rules_version)
-    overrides = " ".join(f"{p}=..." for p in parameters)
+    name = template_filename(stack_name, rules_version)
+    # The ones with an empty default are the ones a deployment usually sets.
+    overrides = " ".join(f"{p}=..." for p, spec in parameters.items() if spec.get("Default") == "")
     lines = [
-        f"# CloudFormation starter for: {_one_line(blueprint.title)}",
+        f"# CloudFormation starter for: {_one_line(title)}",
         "# A STARTING POINT, NOT PRODUCTION-READY: review every resource, its size and its cost before you deploy it.",
         f"# Design: {_one_line(design_url)}",
-        f"# Rules version: {design.rules_version}",
+        f"# Rules version: {rules_version}",
         "#",
         "# Deploy it (every parameter has a safe default; override what you need):",
-        f"#   aws cloudformation deploy --template-file {name} --stack-name {blueprint.id} \\",
+        f"#   aws cloudformation deploy --template-file {name} --stack-name {stack_name} \\",
         "#     --capabilities CAPABILITY_IAM" + (f" \\\n#     --parameter-overrides {overrides}" if overrides else ""),
         f"# Parameters: {', '.join(parameters) or 'none'}",
         "# No secrets are in this file: database passwords are generated and kept in AWS Secrets Manager.",
     ]
-    notes = _notes(book, design, fragments)
     if notes:
-        lines += ["#", "# What this template does not build:"] + [f"#   - {note}" for note in notes]
+        lines += ["#", "# What this template does not build (or builds as part of another service):"] + [f"#   - {note}" for note in notes]
     lines += _dump({"AWSTemplateFormatVersion": FORMAT_VERSION})
-    description = f"Starter for {_one_line(blueprint.title)} (AWS Service Advisor, rules {design.rules_version}); not production-ready."
+    description = f"Starter for {_one_line(title)} (AWS Service Advisor, rules {rules_version}); not production-ready."
     lines += _dump({"Description": description})
     if groups:
         lines += _dump({"Metadata": {"AWS::CloudFormation::Interface": {"ParameterGroups": groups}}})
