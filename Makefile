@@ -37,7 +37,7 @@ lint: $(STAMP)
 # no collectstatic): syntax, schema and references, every answer path and every example
 # (check_rules), then the tests that judge the rule files themselves. The plugins these
 # tests do not use stay unloaded: importing them is a good part of the time.
-CHECK_TESTS := tests/test_schema.py tests/test_examples.py
+CHECK_TESTS := tests/test_schema.py tests/test_examples.py tests/test_cfn_lint.py
 check: $(STAMP)
 	$(BIN)/python manage.py check_rules --coverage
 	$(BIN)/python -m pytest -q -p no:playwright -p no:schemathesis -p no:anyio $(CHECK_TESTS)
