@@ -18,6 +18,10 @@ class Snapshot(models.Model):
     answers = models.JSONField()  # [[question, choice], ...] in the order asked (a design's keys as in its URL)
     rules_version = models.CharField(max_length=12)
     document = models.JSONField()  # the result document (engine's result_build / design_result_build), verbatim
+    # A design's diagram as drawn at save time (the standalone SVG served at /s/<slug>/diagram.svg)
+    # and the same content as a list (engine.design.diagram_outline); empty for a domain result.
+    diagram = models.TextField(blank=True, default="")
+    diagram_outline = models.JSONField(blank=True, default=dict)
     created = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -28,7 +32,16 @@ class Snapshot(models.Model):
         return self.kind == DESIGN
 
 
-def snapshot_create(*, domain: str, answers: list[tuple[str, str]], rules_version: str, document: dict, kind: str = DOMAIN) -> Snapshot:
+def snapshot_create(
+    *,
+    domain: str,
+    answers: list[tuple[str, str]],
+    rules_version: str,
+    document: dict,
+    kind: str = DOMAIN,
+    diagram: str = "",
+    diagram_outline: dict | None = None,
+) -> Snapshot:
     """Store a result under a fresh random slug; a collision (vanishingly rare) just draws again."""
     for _ in range(SLUG_ATTEMPTS):
         try:
@@ -40,6 +53,8 @@ def snapshot_create(*, domain: str, answers: list[tuple[str, str]], rules_versio
                     answers=[list(pair) for pair in answers],
                     rules_version=rules_version,
                     document=document,
+                    diagram=diagram,
+                    diagram_outline=diagram_outline or {},
                 )
         except IntegrityError:
             continue

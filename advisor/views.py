@@ -402,6 +402,14 @@ def snapshot_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 @read_only
+def snapshot_diagram(request: HttpRequest, slug: str) -> HttpResponse:
+    snapshot = _snapshot(slug)
+    if not snapshot.is_design:
+        raise Http404("A saved result of one decision has no diagram; a saved design does.")
+    return _saved_designs().saved_diagram(request, snapshot)
+
+
+@read_only
 def snapshot_compare(request: HttpRequest, slug: str) -> HttpResponse:
     snapshot = _snapshot(slug)
     if snapshot.is_design:

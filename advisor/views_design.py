@@ -14,13 +14,16 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from .engine import AnswerError
 from .engine.design import (
+    MADE,
     SKIPPED,
     Blueprint,
     Design,
@@ -30,6 +33,8 @@ from .engine.design import (
     design_result_build,
     fact_describe,
 )
+from .engine.design.diagram import Diagram, diagram_layout, diagram_outline
+from .engine.design.parts import design_parts
 from .engine.document import question_document
 from .models import DESIGN, Snapshot, snapshot_create
 from .pagecache import BROWSER_SECONDS, CDN_SECONDS, pure_page
@@ -118,7 +123,13 @@ def _sketch(design: Design) -> dict:
             row["because"] = [_fact_words(book, design, key, value) for key, value in outcome.skipped_because]
         decisions.append(row)
     findings = [{"severity": f.finding.severity, "text": f.finding.text} for f in design.findings]
-    return {"decisions": decisions, "findings": findings}
+    # What the status line says after a step: the latest decision settled, once (advisor.js).
+    settled = [d for d in decisions if d["status"] in (MADE, SKIPPED)]
+    latest = settled[-1] if settled else None
+    if latest is not None:
+        outcome = latest["chosen"] or ("not needed for these answers" if latest["status"] == SKIPPED else "no clear choice yet")
+        latest = f"{latest['title']}: {outcome}."
+    return {"decisions": decisions, "findings": findings, "latest": latest or ""}
 
 
 def _fact_words(book, design: Design, key: str, value: str) -> tuple[str, str]:
@@ -183,6 +194,7 @@ def design_questionnaire(request: HttpRequest, blueprint_id: str) -> HttpRespons
         "hidden_after": canonical[at + 1 :] if edit else (),
         "answered": rows,
         "position": position,
+        "done": max(position - 1, 0),  # decisions behind this one, for the progress bar
         "total": max(total, position),
         "sketch": _sketch(design),
         "restart_url": url_path("design", blueprint.id),
@@ -234,8 +246,8 @@ def _chosen_names(document: dict) -> list[str]:
     return [d["chosen"]["name"] for d in document["decisions"] if d.get("chosen")]
 
 
-def _checked_result(request: HttpRequest, blueprint: Blueprint, name: str) -> dict | HttpResponse:
-    """The design result document for the query's answers, or the redirect or error that replaces it."""
+def _checked_design(request: HttpRequest, blueprint: Blueprint, name: str) -> Design | HttpResponse:
+    """The complete design for the query's answers, or the redirect or error that replaces it."""
     found = _design(request, blueprint, request.GET)
     if isinstance(found, HttpResponse):
         return found
@@ -247,17 +259,54 @@ def _checked_result(request: HttpRequest, blueprint: Blueprint, name: str) -> di
         return moved
     if not design.complete:
         return redirect(_url("design", blueprint.id, design.answers))
-    return design_result_build(rulebook(), design)
+    return design
+
+
+def _checked_result(request: HttpRequest, blueprint: Blueprint, name: str) -> dict | HttpResponse:
+    """The design result document for the query's answers, or the redirect or error that replaces it."""
+    design = _checked_design(request, blueprint, name)
+    return design if isinstance(design, HttpResponse) else design_result_build(rulebook(), design)
+
+
+def _diagram(design: Design) -> Diagram:
+    return diagram_layout(design_parts(rulebook(), design), title=f"{design.blueprint.title}: the design")
+
+
+def _diagram_svg(diagram: Diagram) -> str:
+    """The downloadable file: presentation attributes only, so it looks right on its own."""
+    return render_to_string("advisor/diagram.svg", {"diagram": diagram, "standalone": True})
+
+
+def _svg_response(svg: str, filename: str) -> HttpResponse:
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 @read_only
 @pure_page
 def design_result(request: HttpRequest, blueprint_id: str) -> HttpResponse:
     blueprint = _blueprint(blueprint_id)
-    document = _checked_result(request, blueprint, "design-result")
-    if isinstance(document, HttpResponse):
-        return document
-    return render(request, "advisor/design_result.html", _result_context(blueprint, document))
+    design = _checked_design(request, blueprint, "design-result")
+    if isinstance(design, HttpResponse):
+        return design
+    document = design_result_build(rulebook(), design)
+    diagram = _diagram(design)
+    return render(
+        request,
+        "advisor/design_result.html",
+        _result_context(blueprint, document, diagram=diagram, diagram_outline=diagram_outline(diagram)),
+    )
+
+
+@read_only
+@pure_page
+def design_diagram(request: HttpRequest, blueprint_id: str) -> HttpResponse:
+    blueprint = _blueprint(blueprint_id)
+    design = _checked_design(request, blueprint, "design-diagram")
+    if isinstance(design, HttpResponse):
+        return design
+    return _svg_response(_diagram_svg(_diagram(design)), f"{blueprint.id}-diagram.svg")
 
 
 @read_only
@@ -303,8 +352,15 @@ def design_share(request: HttpRequest, blueprint_id: str) -> HttpResponse:
             )
             refused["Retry-After"] = str(wait)
             return refused
+        diagram = _diagram(design)  # kept as drawn today, whatever later rules and fragments draw
         snapshot = snapshot_create(
-            kind=DESIGN, domain=blueprint.id, answers=list(design.answers), rules_version=design.rules_version, document=document
+            kind=DESIGN,
+            domain=blueprint.id,
+            answers=list(design.answers),
+            rules_version=design.rules_version,
+            document=document,
+            diagram=_diagram_svg(diagram),
+            diagram_outline=diagram_outline(diagram),
         )
         return HttpResponseRedirect(reverse("snapshot", args=[snapshot.slug]), status=HTTPStatus.SEE_OTHER)
     context = {
@@ -334,9 +390,18 @@ def saved_page(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
     context = {
         **_result_context(blueprint, snapshot.document, changeable=False),
         "snapshot": snapshot,
+        # The stored file, inline without its XML declaration (ours, escaped when it was drawn).
+        "diagram_stored": mark_safe(snapshot.diagram.partition("?>\n")[2]) if snapshot.diagram else "",  # noqa: S308
+        "diagram_outline": snapshot.diagram_outline,
         "rules_changed": snapshot.rules_version != rulebook().version,
     }
     return render(request, "advisor/design_snapshot.html", context)
+
+
+def saved_diagram(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
+    if not snapshot.diagram:
+        raise Http404("This saved design was kept before designs had diagrams.")
+    return _svg_response(snapshot.diagram, f"{snapshot.domain}-diagram-{snapshot.slug}.svg")
 
 
 def saved_markdown(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:

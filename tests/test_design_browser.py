@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .test_browser import DESKTOP, PHONE, shot, watched  # noqa: F401 - `watched` is a fixture
+from .test_browser_a11y import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,6 +60,7 @@ def test_walk_a_design_with_javascript(live_server, watched: Page, size):  # noq
         if key == "storage.clients":
             expect(page.locator("#progress-text")).to_have_text("2 of 2 · Where do the files live?")
             expect(page.locator("#sketch")).to_contain_text("Amazon RDS")
+            expect(page.locator("#sketch-status")).to_have_text("Which database?: Amazon RDS.")
             shot(page, f"design-question-sketch-{size}")
         answer(page, key, choice)
         given.append(f"{key}={choice}")
@@ -124,3 +126,25 @@ def test_design_in_dark_mode(live_server, browser):
     expect(page.locator(".would-decide")).to_contain_text("Amazon Redshift comes out on top")
     shot(page, "design-result-undecided-dark-desktop")
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_on_the_design_pages(live_server, browser, scheme):
+    context = browser.new_context(color_scheme=scheme, viewport=DESKTOP)
+    page = context.new_page()
+    seen = {}
+    for kind, url in [
+        ("list", "/design/"),
+        ("question", f"/design/small-app/?{QUERY.rsplit('&', 1)[0]}"),
+        ("edit", "/design/small-app/?files=none&database.purpose=analytics&edit=database.purpose"),
+        ("result", f"/design/small-app/result?{QUERY}"),
+        ("result-undecided", "/design/small-app/result?files=none&database.purpose=not_sure"),
+        ("share", f"/design/small-app/share?{QUERY}"),
+    ]:
+        page.goto(live_server.url + url)
+        seen[kind] = axe_violations(page)
+    page.get_by_role("button", name="Save and open the permanent link").click()
+    expect(page).to_have_url(SLUG)
+    seen["saved"] = axe_violations(page)
+    context.close()
+    assert {kind: found for kind, found in seen.items() if found} == {}

@@ -68,8 +68,18 @@ def test_htmx_step_is_a_fragment_with_its_title_and_the_sketch_out_of_band(clien
     assert content.lstrip().startswith("<title>What is the database for? — Which database? — A small application</title>")
     assert '<div id="step" class="step">' in content
     assert "<html" not in content
-    assert 'id="sketch" class="standing sketch" aria-labelledby="sketch-heading" hx-swap-oob="true"' in content
+    assert '<aside id="sketch" class="standing sketch" aria-labelledby="sketch-heading" data-latest="" hx-swap-oob="true">' in content
     assert response["HX-Push-Url"] == f"{START}?files=shared"
+
+
+def test_one_status_outside_the_swaps_says_which_decision_was_settled(client):
+    content = page(client, f"{START}?{SHARED.removesuffix('&storage.clients=linux')}")
+    sketch = content[content.index('<aside id="sketch"') : content.index("</aside>")]
+    assert "aria-live" not in sketch
+    assert 'data-latest="Which database?: Amazon RDS."' in sketch
+    step = content[content.index('<div id="step"') : content.index('<aside id="sketch"')]
+    assert 'id="sketch-status"' not in step
+    assert '<p id="sketch-status" class="visually-hidden" role="status" data-said="Which database?: Amazon RDS."></p>' in content
 
 
 def test_history_restore_gets_the_whole_page(client):
@@ -272,6 +282,21 @@ def test_design_paths_have_room_that_domain_paths_do_not(client):
     api = client.get(f"/api/v1/blueprints/small-app/recommend?{query}")
     assert api.status_code == HTTPStatus.BAD_REQUEST
     assert api.json()["error"] != "bad-request"
+
+
+def test_domain_paths_keep_their_tighter_count_of_answers(client):
+    query = "&".join(f"q{i}=a" for i in range(60))
+    assert b"too many answers (over 50)" in client.get(f"/database/?{query}").content
+    assert b"too many answers" not in client.get(f"{START}?{query}").content
+
+
+@pytest.mark.django_db
+def test_the_design_share_form_may_post_a_design_worth_of_answers(client):
+    # Django's own field limit (DATA_UPLOAD_MAX_NUMBER_FIELDS) would answer a bare 400 first.
+    form = {f"database.q{i}": "a" for i in range(90)}
+    response = client.post(f"{START}share", form)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert b"is not a question of database" in response.content
 
 
 @pytest.mark.parametrize(

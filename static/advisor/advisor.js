@@ -80,6 +80,17 @@
     status.textContent = quietly ? "" : leader ? "Leading so far: " + leader + "." : "No service fits these answers so far.";
   }
 
+  // A design's status says which decision was just settled (see design_questionnaire.html).
+  function announceDecision(quietly) {
+    var status = document.getElementById("sketch-status");
+    var sketch = document.getElementById("sketch");
+    if (!status || !sketch) return;
+    var latest = sketch.dataset.latest || "";
+    if (latest === status.dataset.said && !quietly) return;
+    status.dataset.said = latest;
+    status.textContent = quietly ? "" : latest;
+  }
+
   function focusHeading() {
     var heading = document.querySelector("#step h1") || document.querySelector("main h1");
     if (!heading) return;
@@ -102,6 +113,7 @@
     if (event.detail.target && event.detail.target.id === "step") {
       focusHeading();
       announceLeader(false);
+      announceDecision(false);
     }
   });
 
@@ -111,6 +123,7 @@
     setUpCopyButtons(document);
     setUpShareToggles(document);
     announceLeader(true);
+    announceDecision(true);
     focusHeading();
   });
 
