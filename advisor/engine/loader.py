@@ -88,9 +88,61 @@ def rulebook_load(rules_dir: Path, *, display_root: Path | None = None) -> m.Rul
                 domains.append(domain)
     blueprints, blueprint_problems = _blueprints_load(rules_dir, display_root, {d.id: d for d in domains}, digest)
     problems += blueprint_problems
+    fragments, not_built, fragment_problems = _fragments_load(rules_dir, display_root, {d.id: d for d in domains}, blueprints, digest)
+    problems += fragment_problems
     if problems:
         raise RuleBookError(problems)
-    return m.RuleBook(domains=tuple(domains), version=digest.hexdigest()[:12], blueprints=tuple(blueprints))
+    return m.RuleBook(
+        domains=tuple(domains),
+        version=digest.hexdigest()[:12],
+        blueprints=tuple(blueprints),
+        fragments=tuple(fragments),
+        not_built=tuple(not_built),
+    )
+
+
+def _yaml_files(folder: Path, display_root: Path) -> tuple[list[Path], list[Problem]]:
+    """A folder's *.yaml files by lstat alone: links refused, never followed."""
+    if not folder.exists():
+        return [], []
+    if folder.is_symlink():
+        return [], [_link_problem(folder, display_root)]
+    files, problems = [], []
+    for path in sorted(folder.iterdir()):
+        if path.suffix != ".yaml":
+            continue
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            problems.append(_link_problem(path, display_root))
+        else:
+            files.append(path)  # _file_read refuses anything but a regular file
+    return files, problems
+
+
+def _fragments_load(
+    rules_dir: Path, display_root: Path, domains: dict[str, m.Domain], blueprints: list, digest
+) -> tuple[list, list, list[Problem]]:
+    """rules/fragments/*.yaml: the CloudFormation starter's building blocks (advisor/engine/design/fragments.py).
+    Read after the blueprints, since their conditions may name the blueprints' findings."""
+    from .design.fragments import FRAGMENTS_FOLDER, fragment_part, fragments_build
+
+    files, problems = _yaml_files(rules_dir / FRAGMENTS_FOLDER, display_root)
+    parts = []
+    for path in files:
+        display_path = _display(path, display_root)
+        raw, read_problems = _file_read(path, display_path)
+        if raw is None:
+            problems += read_problems
+            continue
+        digest.update(path.relative_to(rules_dir).as_posix().encode() + b"\0" + raw + b"\0")
+        part, file_problems = _part_read(raw, display_path, fragment_part)
+        problems += file_problems
+        if part is not None:
+            parts.append((part, path.stem))
+    if problems:
+        return [], [], problems
+    fragments, not_built, build_problems = fragments_build(parts, domains, [b for b in blueprints if b is not None])
+    return fragments, not_built, build_problems
 
 
 def _blueprints_load(rules_dir: Path, display_root: Path, domains: dict[str, m.Domain], digest) -> tuple[list, list[Problem]]:

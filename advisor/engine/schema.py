@@ -20,6 +20,7 @@ from .yamlfile import YamlDocument
 
 SCHEMA_FILE_NAME = "rules.schema.json"
 BLUEPRINT_SCHEMA_FILE_NAME = "blueprint.schema.json"  # rules/blueprints/*.yaml; it borrows rules.schema.json's $defs
+FRAGMENT_SCHEMA_FILE_NAME = "fragment.schema.json"  # rules/fragments/*.yaml; it borrows both others' $defs
 _RULES = Path(__file__).resolve().parents[2] / "rules"
 
 _SINGULAR = {
@@ -34,27 +35,35 @@ _SINGULAR = {
 _KEYS = {
     SCHEMA_FILE_NAME: "domain, questions, candidates, rules, examples",
     BLUEPRINT_SCHEMA_FILE_NAME: "blueprint, questions, decisions, findings, examples",
+    FRAGMENT_SCHEMA_FILE_NAME: "fragment (or not_built)",
 }
 
 
 @cache
 def schema_load(name: str = SCHEMA_FILE_NAME) -> dict[str, Any]:
-    """A schema as one document: the blueprint schema's references into rules.schema.json
-    (there for editors, which resolve them from the file) are copied in as local $defs."""
+    """A schema as one document: its references into the other schema files (there for
+    editors, which resolve them from the file) are copied in as local $defs."""
     schema = json.loads((_RULES / name).read_text(encoding="utf-8"))
     if name == SCHEMA_FILE_NAME:
         return schema
-    borrowed = f"{SCHEMA_FILE_NAME}#/$defs/"
+    lenders = [SCHEMA_FILE_NAME] + ([BLUEPRINT_SCHEMA_FILE_NAME] if name == FRAGMENT_SCHEMA_FILE_NAME else [])
 
     def local(node: Any) -> Any:
         if isinstance(node, dict):
-            return {
-                k: ("#/$defs/" + v.removeprefix(borrowed) if k == "$ref" and v.startswith(borrowed) else local(v)) for k, v in node.items()
-            }
+            out = {}
+            for k, v in node.items():
+                if k == "$ref" and "#/$defs/" in v and not v.startswith("#"):
+                    v = "#/$defs/" + v.split("#/$defs/", 1)[1]
+                out[k] = local(v)
+            return out
         return [local(item) for item in node] if isinstance(node, list) else node
 
     own = local(schema)
-    own["$defs"] = {**schema_load(SCHEMA_FILE_NAME)["$defs"], **own["$defs"]}
+    borrowed: dict[str, Any] = {}
+    for lender in lenders:
+        borrowed |= schema_load(lender)["$defs"]
+    # The lender's "condition" differs from ours: our own $defs win.
+    own["$defs"] = {**borrowed, **own["$defs"]}
     return own
 
 

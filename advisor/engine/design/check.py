@@ -18,7 +18,7 @@ from functools import cache
 
 from ..check import _problem, every_path
 from ..evaluate import truth
-from ..model import Condition, Domain, RuleBook, condition_questions
+from ..model import AllOf, AnyOf, Condition, Domain, Match, Not, RuleBook, condition_questions
 from .evaluate import MADE, NOT_ASKED, SKIPPED, design_answers_parse, design_evaluate
 from .model import CHOSEN_PREFIX, Blueprint, BlueprintExample
 
@@ -154,3 +154,122 @@ def decisions_made(book: RuleBook, blueprint: Blueprint, answers: dict[str, str]
     for outcome in design.decisions:
         if outcome.status == MADE:
             yield outcome, dict(outcome.advice.answers)
+
+
+# The CloudFormation starter's fragments ------------------------------------------
+
+NOT_COVERED = "'{domain}' can choose '{candidate}', which no fragment builds and rules/fragments/not-built.yaml does not list"
+NOT_COVERED_FIX = "add a fragment whose `when` chooses it (rules/fragments/<id>.yaml), or list it under not_built with the reason"
+
+
+@dataclass(frozen=True, slots=True)
+class FragmentCoverage:
+    fragments: int
+    built: int  # candidates of the blueprints' decisions that a fragment builds
+    not_built: int  # ... that not-built.yaml lists, with a reason
+    links: int
+
+    def __str__(self) -> str:
+        return (
+            f"fragments {self.fragments}: candidates built {self.built}, listed as not built {self.not_built}, "
+            f"wiring between fragments {self.links}"
+        )
+
+
+def _chosen_tests(condition: Condition | None) -> Iterator[tuple[str, frozenset[str]]]:
+    """(domain, candidates) of every `chosen` test in a condition (not under `not`)."""
+    match condition:
+        case Match(question=key, choices=choices) if key.startswith(CHOSEN_PREFIX):
+            yield key.removeprefix(CHOSEN_PREFIX), choices
+        case AllOf(parts=parts) | AnyOf(parts=parts):
+            for part in parts:
+                yield from _chosen_tests(part)
+
+
+def fragments_check(book: RuleBook) -> tuple[list, FragmentCoverage]:
+    """Every available candidate of every blueprint decision is built by a fragment or listed as not built."""
+    built = {(domain, c) for f in book.fragments for domain, cs in _chosen_tests(f.when) for c in cs}
+    listed = {(n.domain, n.candidate) for n in book.not_built}
+    problems, counted_built, counted_listed, seen = [], 0, 0, set()
+    for blueprint in book.blueprints:
+        for spec in blueprint.decisions:
+            domain = book.domain(spec.domain)
+            for candidate in domain.candidates:
+                key = (domain.id, candidate.id)
+                if not candidate.available or key in seen:
+                    continue
+                seen.add(key)
+                if key in built:
+                    counted_built += 1
+                elif key in listed or (domain.id, None) in listed:
+                    counted_listed += 1
+                else:
+                    message = NOT_COVERED.format(domain=domain.id, candidate=candidate.id)
+                    problems.append(_problem(spec.location, message, NOT_COVERED_FIX))
+    links = sum(len(link.to) for f in book.fragments for link in f.links)
+    return problems, FragmentCoverage(len(book.fragments), counted_built, counted_listed, links)
+
+
+def _tested(condition: Condition | None) -> dict[str, set[str]]:
+    """Every fact a condition reads, with the values it tests for."""
+    found: dict[str, set[str]] = {}
+
+    def walk(node: Condition | None) -> None:
+        match node:
+            case Match(question=key, choices=choices):
+                found.setdefault(key, set()).update(choices)
+            case AllOf(parts=parts) | AnyOf(parts=parts):
+                for part in parts:
+                    walk(part)
+            case Not(part=part):
+                walk(part)
+
+    walk(condition)
+    return found
+
+
+def fragment_combinations(book: RuleBook) -> tuple[frozenset[str], ...]:
+    """The covering set of fragment combinations (DESIGN.md, "Exhaustive checks that scale"):
+    every fragment, and every pair wired by a link, in at least one combination.
+
+    Each requirement (a fragment, or a linked pair) is met over the projection its
+    conditions read: the first assignment, over the values those conditions test (or
+    unknown), that makes both surely hold, every other fact unknown. Assignments that
+    do not contradict each other are then merged while every requirement in them still
+    holds, so the set stays small; each combination is every fragment whose `when`
+    surely holds for its facts."""
+    by_id = {f.id: f for f in book.fragments}
+
+    def holding(facts: dict[str, str]) -> frozenset[str]:
+        return frozenset(f.id for f in book.fragments if f.when is None or truth(f.when, facts) is True)
+
+    def assignment(wanted: tuple[str, ...]) -> dict[str, str] | None:
+        tested: dict[str, set[str]] = {}
+        for fragment_id in wanted:
+            for key, values in _tested(by_id[fragment_id].when).items():
+                tested.setdefault(key, set()).update(values)
+        keys = sorted(tested)
+        for values in itertools.product(*((*sorted(tested[k]), None) for k in keys)):
+            facts = {k: v for k, v in zip(keys, values, strict=True) if v is not None}
+            if set(wanted) <= holding(facts):
+                return facts
+        return None
+
+    requirements = [(f.id,) for f in book.fragments]
+    requirements += [(f.id, to) for f in book.fragments for link in f.links for to in link.to if to in by_id]
+    groups: list[tuple[dict[str, str], set[str]]] = []
+    for wanted in requirements:
+        facts = assignment(wanted)
+        if facts is None:
+            continue
+        for group_facts, group_wanted in groups:
+            if any(group_facts.get(k, v) != v for k, v in facts.items()):
+                continue
+            merged = {**group_facts, **facts}
+            if group_wanted | set(wanted) <= holding(merged):
+                group_facts.update(facts)
+                group_wanted.update(wanted)
+                break
+        else:
+            groups.append((facts, set(wanted)))
+    return tuple(dict.fromkeys(holding(facts) for facts, _ in groups))
