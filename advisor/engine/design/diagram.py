@@ -52,12 +52,22 @@ CATEGORY_COLOURS = {
     "dns": "#8C4FFF",
     "management": "#E7157B",
 }
-# A part spanning the AZs is framed by the group AWS draws for it (others are a wide tile alone).
-SPAN_GROUPS = {"compute": ("asg", "Auto Scaling group"), "database": ("db-subnet-group", "DB subnet group")}
+
+
+# A part spanning the AZs is framed by the group AWS draws for it: an Auto Scaling group around
+# the fleet it scales, a DB subnet group around a database. Others (a load balancer, a Lambda
+# function or an ECS service in the VPC) are a wide tile alone.
+def _span_group(part) -> tuple[str, str] | None:
+    if "auto scaling" in part.label.lower():
+        return "asg", "Auto Scaling group"
+    if part.category == "database":
+        return "db-subnet-group", "DB subnet group"
+    return None
+
 
 # Type and spacing. Estimated character widths are deliberately generous (bold system-ui
 # averages about 0.6 em); a test checks every text's estimate fits its box.
-LABEL_SIZE, LABEL_CHAR, LABEL_LINE = 12, 7.4, 15
+LABEL_SIZE, LABEL_CHAR, LABEL_LINE = 12, 7.8, 15
 ROLE_SIZE, ROLE_CHAR, ROLE_LINE = 11, 6.4, 13
 GROUP_SIZE, GROUP_CHAR = 12, 7.4
 TITLE_SIZE, TITLE_CHAR = 16, 9.6
@@ -285,7 +295,7 @@ def _extent(boxes, default: int) -> int:
 def _span_block(parts, start: int, span_x: int, span_right: int, blocks: list) -> int:
     """Parts spanning the AZs, stacked from `start`: a wide tile, framed by its group when AWS draws one."""
     for part in parts:
-        kind_label = SPAN_GROUPS.get(part.category)
+        kind_label = _span_group(part)
         if kind_label:
             kind, label = kind_label
             inner_x, inner_w = span_x + PAD, span_right - span_x - 2 * PAD
@@ -446,7 +456,7 @@ def diagram_layout(parts: tuple[PartLike, ...] | list[PartLike], *, title: str) 
     channels = (
         # (inside the outer subnets' margins, clear of the spanning groups, before outside the AZs)
         (az_xs[0] + az_w + AZ_GAP // 2, az_xs[0] + PAD + 4, az_xs[-1] + az_w - PAD - 4, az_xs[0] - PAD // 2, az_xs[-1] + az_w + PAD // 2),
-        tuple(tier_boxes[t].bottom + 7 for t in TIERS),
+        tuple(y for t in TIERS for y in (tier_boxes[t].y - 7, tier_boxes[t].bottom + 7)),
     )
     global_right = max((b.right for _, b in global_tiles), default=0)
     cloud_right = max(region_box.right, global_right) + PAD
@@ -566,10 +576,12 @@ def _route(a: Box, b: Box, obstacles: list[Box], channels) -> tuple[tuple[int, i
                 else:
                     for mx in ((sx + ex) // 2, sx + step, ex - step):
                         candidates.append(((sx, sy), (mx, sy), (mx, ey), (ex, ey)))
-        # Out of a's bottom, along a gap between tiers, then across to b.
+        # Out of a's bottom or top, along a gap between tiers, then across to b.
         for cy in ys_channels:
             if cy > a.bottom:
                 candidates.append(((a.cx, a.bottom), (a.cx, cy), (ex - step, cy), (ex - step, b.cy), (ex, b.cy)))
+            elif cy < a.y:
+                candidates.append(((a.cx, a.y), (a.cx, cy), (ex - step, cy), (ex - step, b.cy), (ex, b.cy)))
 
     def score(points):
         length = sum(abs(x2 - x1) + abs(y2 - y1) for (x1, y1), (x2, y2) in itertools.pairwise(points))
