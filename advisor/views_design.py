@@ -316,7 +316,9 @@ def design_result_markdown(request: HttpRequest, blueprint_id: str) -> HttpRespo
     document = _checked_result(request, blueprint, "design-result-md")
     if isinstance(document, HttpResponse):
         return document
-    return _markdown(request, blueprint, document, f"{blueprint.id}-design.md")
+    answers = [(a["key"], a["choice"]) for a in document["answers"]]
+    diagram_url = request.build_absolute_uri(_url("design-diagram", blueprint.id, answers))
+    return _markdown(request, blueprint, document, f"{blueprint.id}-design.md", diagram_url=diagram_url)
 
 
 def _markdown(request: HttpRequest, blueprint: Blueprint | None, document: dict, filename: str, **extra) -> HttpResponse:
@@ -407,7 +409,13 @@ def saved_diagram(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
 def saved_markdown(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
     blueprint = saved_blueprint(snapshot)
     return _markdown(
-        request, blueprint, snapshot.document, f"{snapshot.domain}-design-{snapshot.slug}.md", snapshot=snapshot, changeable=False
+        request,
+        blueprint,
+        snapshot.document,
+        f"{snapshot.domain}-design-{snapshot.slug}.md",
+        snapshot=snapshot,
+        changeable=False,
+        diagram_url=request.build_absolute_uri(reverse("snapshot-diagram", args=[snapshot.slug])) if snapshot.diagram else "",
     )
 
 

@@ -337,6 +337,11 @@ def test_the_result_page_shows_the_diagram_inline_with_its_list(client):
     assert f'href="{SMALL}diagram.svg?{ANSWERS.replace("&", "&amp;")}" download' in content
 
 
+def test_the_decision_record_links_the_diagram(client):
+    record = client.get(f"{SMALL}result.md?{ANSWERS}").content.decode()
+    assert f"one box per part of the design: http://testserver{SMALL}diagram.svg?{ANSWERS}" in record
+
+
 @pytest.mark.django_db
 def test_a_saved_design_keeps_its_diagram_bytes(client):
     form = dict(pair.split("=") for pair in ANSWERS.split("&"))
