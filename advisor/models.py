@@ -22,6 +22,9 @@ class Snapshot(models.Model):
     # and the same content as a list (engine.design.diagram_outline); empty for a domain result.
     diagram = models.TextField(blank=True, default="")
     diagram_outline = models.JSONField(blank=True, default=dict)
+    # A design's CloudFormation starter as generated at save time (served at /s/<slug>/template.yaml);
+    # empty for a domain result, and for designs saved before designs had templates.
+    template = models.TextField(blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -41,6 +44,7 @@ def snapshot_create(
     kind: str = DOMAIN,
     diagram: str = "",
     diagram_outline: dict | None = None,
+    template: str = "",
 ) -> Snapshot:
     """Store a result under a fresh random slug; a collision (vanishingly rare) just draws again."""
     for _ in range(SLUG_ATTEMPTS):
@@ -55,6 +59,7 @@ def snapshot_create(
                     document=document,
                     diagram=diagram,
                     diagram_outline=diagram_outline or {},
+                    template=template,
                 )
         except IntegrityError:
             continue

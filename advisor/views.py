@@ -410,6 +410,14 @@ def snapshot_diagram(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @read_only
+def snapshot_template(request: HttpRequest, slug: str) -> HttpResponse:
+    snapshot = _snapshot(slug)
+    if not snapshot.is_design:
+        raise Http404("A saved result of one decision has no CloudFormation starter; a saved design does.")
+    return _saved_designs().saved_template(request, snapshot)
+
+
+@read_only
 def snapshot_compare(request: HttpRequest, slug: str) -> HttpResponse:
     snapshot = _snapshot(slug)
     if snapshot.is_design:

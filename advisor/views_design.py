@@ -35,6 +35,7 @@ from .engine.design import (
 )
 from .engine.design.diagram import Diagram, diagram_layout, diagram_outline
 from .engine.design.parts import design_parts
+from .engine.design.template import design_template, template_filename
 from .engine.document import question_document
 from .models import DESIGN, Snapshot, snapshot_create
 from .pagecache import BROWSER_SECONDS, CDN_SECONDS, pure_page
@@ -309,6 +310,27 @@ def design_diagram(request: HttpRequest, blueprint_id: str) -> HttpResponse:
     return _svg_response(_diagram_svg(_diagram(design)), f"{blueprint.id}-diagram.svg")
 
 
+def _template(design: Design) -> str:
+    # The design's own URL (site-relative: the page is pure, the same whatever Host asked for it).
+    return design_template(rulebook(), design, design_url=_url("design-result", design.blueprint.id, design.answers))
+
+
+def _yaml_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@read_only
+@pure_page
+def design_template_download(request: HttpRequest, blueprint_id: str) -> HttpResponse:
+    blueprint = _blueprint(blueprint_id)
+    design = _checked_design(request, blueprint, "design-template")
+    if isinstance(design, HttpResponse):
+        return design
+    return _yaml_response(_template(design), template_filename(blueprint.id, design.rules_version))
+
+
 @read_only
 @pure_page
 def design_result_markdown(request: HttpRequest, blueprint_id: str) -> HttpResponse:
@@ -316,9 +338,7 @@ def design_result_markdown(request: HttpRequest, blueprint_id: str) -> HttpRespo
     document = _checked_result(request, blueprint, "design-result-md")
     if isinstance(document, HttpResponse):
         return document
-    answers = [(a["key"], a["choice"]) for a in document["answers"]]
-    diagram_url = request.build_absolute_uri(_url("design-diagram", blueprint.id, answers))
-    return _markdown(request, blueprint, document, f"{blueprint.id}-design.md", diagram_url=diagram_url)
+    return _markdown(request, blueprint, document, f"{blueprint.id}-design.md")
 
 
 def _markdown(request: HttpRequest, blueprint: Blueprint | None, document: dict, filename: str, **extra) -> HttpResponse:
@@ -363,6 +383,7 @@ def design_share(request: HttpRequest, blueprint_id: str) -> HttpResponse:
             document=document,
             diagram=_diagram_svg(diagram),
             diagram_outline=diagram_outline(diagram),
+            template=_template(design),  # kept as generated today, whatever later fragments build
         )
         return HttpResponseRedirect(reverse("snapshot", args=[snapshot.slug]), status=HTTPStatus.SEE_OTHER)
     context = {
@@ -406,6 +427,12 @@ def saved_diagram(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
     return _svg_response(snapshot.diagram, f"{snapshot.domain}-diagram-{snapshot.slug}.svg")
 
 
+def saved_template(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
+    if not snapshot.template:
+        raise Http404("This saved design was kept before designs had CloudFormation starters.")
+    return _yaml_response(snapshot.template, template_filename(snapshot.domain, snapshot.rules_version))
+
+
 def saved_markdown(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
     blueprint = saved_blueprint(snapshot)
     return _markdown(
@@ -415,7 +442,6 @@ def saved_markdown(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
         f"{snapshot.domain}-design-{snapshot.slug}.md",
         snapshot=snapshot,
         changeable=False,
-        diagram_url=request.build_absolute_uri(reverse("snapshot-diagram", args=[snapshot.slug])) if snapshot.diagram else "",
     )
 
 

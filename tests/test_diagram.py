@@ -339,7 +339,7 @@ def test_the_result_page_shows_the_diagram_inline_with_its_list(client):
 
 def test_the_decision_record_links_the_diagram(client):
     record = client.get(f"{SMALL}result.md?{ANSWERS}").content.decode()
-    assert f"one box per part of the design: http://testserver{SMALL}diagram.svg?{ANSWERS}" in record
+    assert f"- Diagram (SVG): {SMALL}diagram.svg?{ANSWERS}" in record
 
 
 @pytest.mark.django_db
