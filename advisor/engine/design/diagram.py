@@ -73,7 +73,7 @@ GROUP_SIZE, GROUP_CHAR = 12, 7.4
 TITLE_SIZE, TITLE_CHAR = 16, 9.6
 EDGE_SIZE, EDGE_CHAR = 11, 6.4
 TILE_PAD, TILE_BAND = 8, 5  # inner padding; the category colour band on the tile's left
-TILE_MIN, TILE_MAX = 150, 190  # a tile's width range inside an AZ column
+TILE_MIN, TILE_MAX = 150, 200  # a tile's width range inside an AZ column
 PAD = 12  # a group's padding
 HEADER = 28  # a group's label row
 GAP = 14  # between tiles, and between sibling groups
@@ -441,7 +441,9 @@ def diagram_layout(parts: tuple[PartLike, ...] | list[PartLike], *, title: str) 
 
     # Regional services: a column right of the VPC, level with the app tier.
     right_reach = max((b.right for _, b in right_tiles), default=vpc_box.right)
-    col_x = right_reach + 3 * GAP
+    # Wide enough a gap for the labels of the arrows that cross it.
+    crossing = [label for p in parts if p.place != "region" for target, label in p.connects if target in regional_ids]
+    col_x = right_reach + max(3 * GAP, max((text_width(label, EDGE_CHAR) + 3 * GAP for label in crossing), default=0))
     col_w = max((_tile_natural_width(p) for p in by_place["region"]), default=0)
     region_tiles = []
     cy = tier_boxes["app"].y + HEADER
