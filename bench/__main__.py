@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 
-from . import engine, http
+from . import diagram, engine, http
 
 # Each HTTP figure alternates ROUNDS runs of the page and of /healthz, SECONDS each:
 # long enough for a steady rate, short enough for a bench under two minutes.
@@ -121,6 +121,8 @@ def budgets() -> None:
 def main() -> int:
     started = time.monotonic()
     for name, value, unit in engine.figures():
+        say(name, value, unit)
+    for name, value, unit in diagram.figures():
         say(name, value, unit)
     if http.wrk_available():
         http_figures()
