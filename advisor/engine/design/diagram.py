@@ -508,8 +508,7 @@ def _edges(parts, nodes: list[Node], channels, labels: list[Box]) -> list[Edge]:
     drawn: dict[str, list[Node]] = {}
     for node in nodes:
         drawn.setdefault(node.part, []).append(node)
-    edges: list[Edge] = []
-    taken: list[Box] = [n.box for n in nodes] + labels  # where an arrow's label must not go
+    routes = []  # (source, target, label, points, labelled): every path first, then the labels beside them
     for part in parts:
         for target_id, label in part.connects:
             if target_id not in drawn:
@@ -520,14 +519,24 @@ def _edges(parts, nodes: list[Node], channels, labels: list[Box]) -> list[Edge]:
                     if _az_of(source) and _az_of(target) and _az_of(source) != _az_of(target):
                         continue
                     others = [n.box for n in nodes if n is not source and n is not target]
-                    points = _route(source.box, target.box, others, channels)
-                    text = None
-                    if first and label:
-                        text, box = _edge_text(points, label, taken)
-                        taken.append(box)
-                    edges.append(Edge(source.id, target.id, label, points, text))
+                    routes.append((source, target, label, _route(source.box, target.box, others, channels), first and bool(label)))
                     first = False
+    # Where a label must not go: tiles, group labels and other labels; and better not on a line.
+    taken: list[Box] = [n.box for n in nodes] + labels
+    lines = [_segment_box(s, 1) for r in routes for s in itertools.pairwise(r[3])]
+    edges: list[Edge] = []
+    for source, target, label, points, labelled in routes:
+        text = None
+        if labelled:
+            text, box = _edge_text(points, label, taken, lines)
+            taken.append(box)
+        edges.append(Edge(source.id, target.id, label, points, text))
     return edges
+
+
+def _segment_box(segment, margin: int) -> Box:
+    (x1, y1), (x2, y2) = segment
+    return Box(min(x1, x2) - margin, min(y1, y2) - margin, abs(x2 - x1) + 2 * margin, abs(y2 - y1) + 2 * margin)
 
 
 def _spread(box: Box, along_x: bool) -> list[int]:
@@ -537,11 +546,7 @@ def _spread(box: Box, along_x: bool) -> list[int]:
 
 
 def _crossings(points, obstacles: list[Box]) -> int:
-    count = 0
-    for (x1, y1), (x2, y2) in itertools.pairwise(points):
-        seg = Box(min(x1, x2) - 2, min(y1, y2) - 2, abs(x2 - x1) + 4, abs(y2 - y1) + 4)
-        count += sum(1 for o in obstacles if seg.overlaps(o))
-    return count
+    return sum(1 for segment in itertools.pairwise(points) for o in obstacles if _segment_box(segment, 2).overlaps(o))
 
 
 def _route(a: Box, b: Box, obstacles: list[Box], channels) -> tuple[tuple[int, int], ...]:
@@ -592,19 +597,21 @@ def _route(a: Box, b: Box, obstacles: list[Box], channels) -> tuple[tuple[int, i
     return min(candidates, key=score)
 
 
-def _edge_text(points, label: str, taken: list[Box]) -> tuple[Text, Box]:
+def _edge_text(points, label: str, taken: list[Box], lines: list[Box]) -> tuple[Text, Box]:
     """The label beside the middle of a segment, the longest first, where it covers no tile or other label."""
     w, h = text_width(label, EDGE_CHAR), EDGE_SIZE + 2
     segments = sorted(itertools.pairwise(points), key=lambda s: -(abs(s[0][0] - s[1][0]) + abs(s[0][1] - s[1][1])))
     options = []
     for (x1, y1), (x2, y2) in segments:
-        if x1 == x2:  # vertical: right of the line, else left
-            mid = (y1 + y2) // 2
-            options += [Box(x1 + 5, mid - h // 2, w, h), Box(x1 - 5 - w, mid - h // 2, w, h)]
-        else:  # horizontal: above the line, else below
-            mid = (x1 + x2) // 2
-            options += [Box(mid - w // 2, y1 - h - 2, w, h), Box(mid - w // 2, y1 + 3, w, h)]
-    box = next((o for o in options if not any(o.overlaps(t) for t in taken)), options[0])
+        for share in (2, 3, 1.5):  # the middle, then a third and two thirds of the way
+            if x1 == x2:  # vertical: right of the line, else left
+                at = int(y1 + (y2 - y1) / share)
+                options += [Box(x1 + 5, at - h // 2, w, h), Box(x1 - 5 - w, at - h // 2, w, h)]
+            else:  # horizontal: above the line, else below
+                at = int(x1 + (x2 - x1) / share)
+                options += [Box(at - w // 2, y1 - h - 2, w, h), Box(at - w // 2, y1 + 3, w, h)]
+    clear = [o for o in options if not any(o.overlaps(t) for t in taken)]
+    box = next((o for o in clear if not any(o.overlaps(line) for line in lines)), clear[0] if clear else options[0])
     return Text(box.x, box.bottom - 3, label, "edge"), box
 
 
