@@ -367,6 +367,8 @@ def test_a_saved_design_keeps_its_diagram_bytes(client):
 def test_saved_links_without_a_diagram_are_404(client):
     domain = Snapshot.objects.create(slug="a" * 22, domain="x", answers=[], rules_version="v", document={})
     assert client.get(f"/s/{domain.slug}/diagram.svg").status_code == HTTPStatus.NOT_FOUND
+    older = Snapshot.objects.create(slug="b" * 22, kind="design", domain="small-app", answers=[], rules_version="v", document={})
+    assert client.get(f"/s/{older.slug}/diagram.svg").status_code == HTTPStatus.NOT_FOUND  # saved before diagrams
     assert client.get("/s/nothing-here/diagram.svg").status_code == HTTPStatus.NOT_FOUND
 
 
@@ -400,6 +402,9 @@ def test_the_diagram_in_chromium(live_server, browser, web_parts, scheme, viewpo
     frame.scroll_into_view_if_needed()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     frame.screenshot(path=SCREENSHOTS / f"diagram-{viewport}-{scheme}.png")
+    if viewport == "desktop":  # the list beside it, open
+        page.get_by_text("The diagram as a list").click()
+        page.locator(".diagram-section").screenshot(path=SCREENSHOTS / f"diagram-section-{scheme}.png")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
     assert [v["id"] for v in results.response["violations"]] == []
     # Every word inside its tile, as the browser's own font measures it.

@@ -29,6 +29,7 @@ from typing import Protocol
 TIERS = ("public", "app", "data")
 PLACES = (*TIERS, "vpc", "vpc-border", "region", "global")
 TIER_LABELS = {"public": "Public subnet", "app": "Private subnet (app)", "data": "Private subnet (data)"}
+TIER_PLURALS = {"public": "public subnets", "app": "private app subnets", "data": "private data subnets"}
 AZ_COUNT = 2
 
 # AWS's group colours and line styles (its architecture icon deck's groups).
@@ -417,7 +418,7 @@ def diagram_layout(parts: tuple[PartLike, ...] | list[PartLike], *, title: str) 
             if what == "group":
                 groups.append(_group(f"{part.id}-group", extra, label, box, "vpc"))
             elif what == "span":
-                where = f"across both Availability Zones, in the {TIER_LABELS[tier].lower()}s"
+                where = f"across both Availability Zones, in the {TIER_PLURALS[tier]}"
                 nodes.append(_node(part, box, f"{part.id}-group" if extra else "vpc", where=where))
             else:
                 az = extra
