@@ -273,3 +273,40 @@ def fragment_combinations(book: RuleBook) -> tuple[frozenset[str], ...]:
         else:
             groups.append((facts, set(wanted)))
     return tuple(dict.fromkeys(holding(facts) for facts, _ in groups))
+
+
+def _names(fragment) -> set[str]:
+    names = set(fragment.parameters) | set(fragment.conditions) | set(fragment.resources) | set(fragment.outputs)
+    for link in fragment.links:
+        names |= set(link.resources) | set(link.outputs)
+    return names
+
+
+def _applied(fragment, present: set[str]) -> tuple[bool, ...]:
+    return tuple(any(to in present for to in link.to) for link in fragment.links)
+
+
+def fragment_templates(book: RuleBook) -> tuple[frozenset[str], ...]:
+    """The covering combinations packed into as few templates as keep each one's meaning:
+    combinations share a template when no name clashes and every fragment's links wire
+    exactly as in its own combination (alternatives of one decision, which no design
+    holds together, can then share a template: cfn-lint's time goes by template)."""
+    by_id = {f.id: f for f in book.fragments}
+    bins: list[tuple[set[str], dict[str, set[str]]]] = []  # fragment ids, and each one's own combination
+    for combination in sorted(fragment_combinations(book), key=lambda c: (-len(c), sorted(c))):
+        for ids, origin in bins:
+            new = set(combination) - ids
+            union = ids | new
+            if any(_names(by_id[a]) & _names(by_id[b]) for a in new for b in ids):
+                continue
+            if any(_applied(by_id[f], union) != _applied(by_id[f], origin[f]) for f in ids):
+                continue
+            if any(_applied(by_id[f], union) != _applied(by_id[f], set(combination)) for f in combination):
+                continue
+            ids |= new
+            for f in new:
+                origin[f] = set(combination)
+            break
+        else:
+            bins.append((set(combination), {f: set(combination) for f in combination}))
+    return tuple(frozenset(ids) for ids, _ in bins)

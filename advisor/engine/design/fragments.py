@@ -139,8 +139,8 @@ def _fragment(data: dict, part: _Part, stem: str, domains: dict, blueprints: lis
         per_az=spec.get("per_az", False),
         spans_azs=spec.get("spans_azs", False),
         connects=tuple((c["to"], c["label"]) for c in spec.get("connects") or []),
-        decision=decisions[0] if decisions else None,
-        finding=findings[0] if findings and not decisions else None,
+        decisions=tuple(decisions),
+        findings=tuple(dict.fromkeys(findings)),
         comment=data.get("comment", "").strip(),
         parameter_group=data.get("parameter_group", ""),
         parameters=data.get("parameters") or {},
@@ -186,7 +186,7 @@ def _condition(
                             f"fragment tests unknown candidate '{candidate_id}' of '{domain_id}'",
                             f"candidates: {known}",
                         )
-                decisions.append(domain_id)
+                decisions.append((domain_id, frozenset(candidate_ids)))
                 tests.append(m.Match(chosen_key(domain_id), frozenset(candidate_ids)))
             return _all(tests)
     tests = []

@@ -82,8 +82,8 @@ class Fragment:
     per_az: bool = False
     spans_azs: bool = False
     connects: tuple[tuple[str, str], ...] = ()
-    decision: str | None = None  # the decision whose candidate it builds (from its `chosen` test), if any
-    finding: str | None = None  # the finding it answers, if any
+    decisions: tuple[tuple[str, frozenset[str]], ...] = ()  # its `chosen` tests: (domain, candidates)
+    findings: tuple[str, ...] = ()  # the findings its `finding` tests name
     comment: str = ""  # said in the template above its resources (what to do next, what it does not build)
     parameter_group: str = ""
     parameters: Mapping[str, Any] = field(default_factory=dict)
@@ -93,7 +93,18 @@ class Fragment:
     links: tuple[Link, ...] = ()
     location: str = ""
 
-    def part(self, present: frozenset[str]) -> Part:
+    @property
+    def decision(self) -> str | None:
+        """The decision whose candidate it builds, if its `when` tests one."""
+        return self.decisions[0][0] if self.decisions else None
+
+    def part(self, present: frozenset[str], facts: Mapping[str, str]) -> Part:
+        # In this design: the finding it answers when one of its findings holds (a finding's
+        # part), else the decision whose chosen service it builds.
+        finding = next((f for f in self.findings if facts.get(finding_key(f)) == "yes"), None)
+        decision = None
+        if finding is None:
+            decision = next((d for d, cs in self.decisions if facts.get(chosen_key(d)) in cs), self.decision)
         return Part(
             id=self.id,
             label=self.label,
@@ -103,8 +114,8 @@ class Fragment:
             per_az=self.per_az,
             spans_azs=self.spans_azs,
             connects=tuple((to, label) for to, label in self.connects if to in present),
-            decision=self.decision,
-            finding=self.finding,
+            decision=decision,
+            finding=finding,
         )
 
 
@@ -167,9 +178,10 @@ def undecided(design: Design) -> tuple:
 def design_parts(book: RuleBook, design: Design) -> tuple[Part, ...]:
     """Every part of the design, base network first, then the fragments in rule-book order,
     then a placeholder for each infrastructure decision not decided yet."""
-    fragments = design_fragments(book, design)
+    facts = design_facts(design)
+    fragments = tuple(f for f in book.fragments if f.when is None or truth(f.when, facts) is True)
     present = frozenset(f.id for f in fragments)
-    parts = [f.part(present) for f in fragments]
+    parts = [f.part(present, facts) for f in fragments]
     for outcome in undecided(design):
         category, place = _PLACEHOLDER_AT[outcome.domain.id]
         parts.append(

@@ -1,0 +1,138 @@
+"""rules/fragments/: the loader's checks (path:line problems for broken references), the
+coverage check (every candidate built or listed as not built), and design_parts."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from advisor.engine import RuleBookError, rulebook_load
+from advisor.engine.check import rulebook_check
+from advisor.engine.design import design_answers_parse, design_evaluate
+from advisor.engine.design.parts import BASE_FRAGMENT, design_parts
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def rules(tmp_path) -> Path:
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    return tmp_path / "rules"
+
+
+def edit(rules: Path, name: str, old: str, new: str) -> None:
+    path = rules / "fragments" / name
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def problems(rules: Path) -> list[str]:
+    with pytest.raises(RuleBookError) as caught:
+        rulebook_load(rules)
+    return [str(p) for p in caught.value.problems]
+
+
+def line_of(rules: Path, name: str, needle: str) -> int:
+    return next(i for i, line in enumerate((rules / "fragments" / name).read_text().splitlines(), 1) if needle in line)
+
+
+def test_the_shipped_fragments_load_with_the_base_network_first():
+    book = rulebook_load(ROOT / "rules")
+    assert book.fragments[0].id == BASE_FRAGMENT
+    assert book.fragments[0].when is None
+    assert all(f.when is not None for f in book.fragments[1:])
+
+
+def test_an_unknown_candidate_or_finding_in_when_is_a_path_line_problem(rules):
+    edit(rules, "alb.yaml", "chosen: {load-balancer: alb}", "chosen: {load-balancer: albx}")
+    edit(rules, "nat-gateway.yaml", "finding: [nat-gateway-per-az,", "finding: [nat-per-az,")
+    found = problems(rules)
+    where = f"rules/fragments/alb.yaml:{line_of(rules, 'alb.yaml', 'albx')}: "
+    assert any(p.startswith(where) and "unknown candidate 'albx'" in p for p in found)
+    assert any(p.startswith("rules/fragments/nat-gateway.yaml:") and "unknown finding 'nat-per-az'" in p for p in found)
+
+
+def test_an_unknown_question_or_choice_in_when_is_a_problem(rules):
+    edit(rules, "s3-gateway-endpoint.yaml", "private-service-access.service: s3", "private-service-access.servic: s3")
+    found = problems(rules)
+    assert any("unknown question 'private-service-access.servic'" in p for p in found)
+
+
+def test_connects_and_links_must_name_known_parts(rules):
+    edit(rules, "alb.yaml", "- {to: app-fleet-ec2, label: HTTP}", "- {to: app-fleet, label: HTTP}")
+    edit(rules, "app-fleet-ec2.yaml", "- to: [nlb]", "- to: [nlbx]")
+    found = problems(rules)
+    assert any(p.startswith("rules/fragments/alb.yaml:") and "connects to unknown part 'app-fleet'" in p for p in found)
+    assert any(p.startswith("rules/fragments/app-fleet-ec2.yaml:") and "link to unknown part 'nlbx'" in p for p in found)
+
+
+def test_a_reference_to_an_unknown_logical_id_is_a_problem(rules):
+    edit(rules, "rds.yaml", "SubnetIds: [{Ref: DataSubnet1}, {Ref: DataSubnet2}]", "SubnetIds: [{Ref: DataSubnet1}, {Ref: DataSubnet3}]")
+    edit(rules, "efs.yaml", "FileSystemId: {Ref: FileSystem}", "FileSystemId: {Ref: FileSystm}")
+    found = problems(rules)
+    assert any(p.startswith(f"rules/fragments/rds.yaml:{line_of(rules, 'rds.yaml', 'DataSubnet3')}: Ref to unknown") for p in found)
+    assert any(p.startswith("rules/fragments/efs.yaml:") and "'FileSystm'" in p for p in found)
+
+
+def test_a_link_may_refer_to_the_linked_parts_names_but_not_others(rules):
+    # AppTargetGroup's listener lives in alb.yaml: visible from the link to alb, not from elsewhere.
+    edit(rules, "dynamodb.yaml", "Roles: [{Ref: InstanceRole}]", "Roles: [{Ref: TaskRole}]")
+    found = problems(rules)
+    assert any(p.startswith("rules/fragments/dynamodb.yaml:") and "'TaskRole'" in p for p in found)
+
+
+def test_a_logical_name_used_by_two_fragments_is_a_problem(rules):
+    edit(rules, "vpn.yaml", "    CustomerGateway:\n", "    Bucket:\n")
+    edit(rules, "vpn.yaml", "CustomerGatewayId: {Ref: CustomerGateway}", "CustomerGatewayId: {Ref: Bucket}")
+    found = problems(rules)
+    assert any("resource name 'Bucket' is already used in rules/fragments/" in p for p in found)
+
+
+def test_the_schema_catches_unknown_keys_with_the_line(rules):
+    edit(rules, "efs.yaml", "    per_az: true\n", "    per_az: true\n    colour: green\n")
+    found = problems(rules)
+    assert any(p.startswith("rules/fragments/efs.yaml:") and "`colour`" in p for p in found)
+
+
+def test_a_fragment_file_that_is_a_symbolic_link_is_refused(rules):
+    (rules / "fragments" / "extra.yaml").symlink_to(rules / "fragments" / "efs.yaml")
+    assert any(p.startswith("rules/fragments/extra.yaml:1: ") and "symbolic link" in p for p in problems(rules))
+
+
+def test_fragments_count_in_the_rules_version(rules):
+    before = rulebook_load(rules).version
+    edit(rules, "efs.yaml", "role: shared files over NFS", "role: shared files over NFS v4")
+    assert rulebook_load(rules).version != before
+
+
+def test_a_candidate_neither_built_nor_listed_is_a_check_problem(rules):
+    edit(rules, "not-built.yaml", "    candidates: [eks]\n", "    candidates: [lambda]\n")
+    # lambda is built (app-function-lambda) and listed: fine; eks is now neither.
+    report = rulebook_check(rulebook_load(rules))
+    messages = [str(p) for p in report.problems]
+    assert any("'compute-platform' can choose 'eks', which no fragment builds" in m for m in messages)
+    assert any(m.startswith("rules/blueprints/web-application.yaml:") for m in messages if "'eks'" in m)
+
+
+def test_the_shipped_fragments_cover_every_candidate():
+    report = rulebook_check(rulebook_load(ROOT / "rules"))
+    assert not [p for p in report.problems if "no fragment builds" in str(p)]
+
+
+def test_design_parts_are_the_fragments_that_apply_with_arrows_only_between_present_parts():
+    book = rulebook_load(ROOT / "rules")
+    blueprint = book.blueprint("web-application")
+    example = next(e for e in blueprint.examples if e.id == "notes-lab")
+    design = design_evaluate(book, blueprint, design_answers_parse(book, blueprint, dict(example.answers)), rules_version=book.version)
+    parts = design_parts(book, design)
+    ids = [p.id for p in parts]
+    assert ids[0] == BASE_FRAGMENT
+    assert {"alb", "app-fleet-ec2", "rds", "s3", "s3-gateway-endpoint", "nat-gateway", "dns-alias"} <= set(ids)
+    alb = next(p for p in parts if p.id == "alb")
+    assert alb.connects == (("app-fleet-ec2", "HTTP"),)  # not to the ECS service or the function, which are not in it
+    assert alb.decision == "load-balancer"
+    assert next(p for p in parts if p.id == "nat-gateway").per_az
+    endpoint = next(p for p in parts if p.id == "s3-gateway-endpoint")
+    assert (endpoint.finding, endpoint.decision) == ("s3-gateway-endpoint", None)  # a finding's part
+    assert design_parts(book, design) == parts  # pure and stable
