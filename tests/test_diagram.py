@@ -297,6 +297,21 @@ def test_every_blueprint_examples_parts_are_drawn(shipped):
                 assert not any(a.box.overlaps(b.box) for b in nodes[i + 1 :]), (example.id, a.id)
 
 
+def test_every_fragment_at_once_still_lays_out(shipped):
+    """The crowded extreme: every part the rule book can build, in one picture."""
+    present = frozenset(f.id for f in shipped.fragments)
+    parts = [f.part(present, {}) for f in shipped.fragments]
+    diagram = diagram_layout(parts, title="Everything")
+    nodes = diagram.nodes
+    for i, a in enumerate(nodes):
+        assert not any(a.box.overlaps(b.box) for b in nodes[i + 1 :]), a.id
+        if not a.border:
+            assert diagram.group(a.group).box.contains(a.box), a.id
+    for group in diagram.groups:
+        assert group.parent is None or diagram.group(group.parent).box.contains(group.box), group.id
+    assert {n.part for n in nodes} == {p.id for p in parts}
+
+
 # Views ---------------------------------------------------------------------------------
 
 SMALL = "/design/small-app/"

@@ -61,8 +61,10 @@ CATEGORY_COLOURS = {
 def _span_group(part) -> tuple[str, str] | None:
     if "auto scaling" in part.label.lower():
         return "asg", "Auto Scaling group"
-    if part.category == "database":
-        return "db-subnet-group", "DB subnet group"
+    if part.category == "database":  # the subnet group each service names its own way
+        name = part.label.lower()
+        label = "Cache subnet group" if "elasticache" in name else "Cluster subnet group" if "redshift" in name else "DB subnet group"
+        return "db-subnet-group", label
     return None
 
 
