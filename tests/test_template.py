@@ -208,3 +208,12 @@ def test_moto_creates_the_example_stack(blueprint, example, monkeypatch):
     assert unconditional <= created
     assert created - {""} <= set(body["Resources"])  # moto lists an ALB listener rule without a logical id
     assert not gone or skipped_types  # only what refers to a skipped type is left out
+
+
+def test_libyaml_and_pure_python_write_the_same_template(monkeypatch):
+    from advisor.engine.design import template
+
+    blueprint, example = next((b, e) for b, e in EXAMPLES if e.id == "notes-lab")
+    fast = template_of(blueprint, example.answers)
+    monkeypatch.setattr(template, "_DUMPER", yaml.SafeDumper)
+    assert template_of(blueprint, example.answers) == fast
