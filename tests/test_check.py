@@ -180,6 +180,15 @@ def test_schema_line_is_checked(tmp_path):
     ]
 
 
+def test_a_blueprints_schema_line_names_the_blueprint_schema(tmp_path):
+    line = "# yaml-language-server: $schema=../blueprint.schema.json\n"
+    rules = write_rules(tmp_path, {"tiny.yaml": TINY, "blueprints/good.yaml": line, "blueprints/bad.yaml": TINY})
+    assert [str(p) for p in schema_line_problems(rules, display_root=tmp_path)] == [
+        "rules/blueprints/bad.yaml:1: the file does not start with the schema line"
+        " — make its first line `# yaml-language-server: $schema=../blueprint.schema.json` (editors read the schema from it)"
+    ]
+
+
 def test_domain_too_large_to_walk(tmp_path):
     extra = "".join(
         f"  - id: extra{i}\n    text: Extra question {i}?\n    help: Only here to make the domain too big.\n    choices:\n"

@@ -230,10 +230,12 @@ def schema_line_problems(rules_dir: Path, *, display_root: Path) -> list[Problem
     """
     problems = []
     for path in sorted(Path(rules_dir).rglob("*.yaml")):
-        schema = "./rules.schema.json" if path.parent == Path(rules_dir) else "../rules.schema.json"
+        # Blueprints (rules/blueprints/) have a schema of their own.
+        name = "blueprint.schema.json" if path.parent.name == "blueprints" else "rules.schema.json"
+        schema = f"./{name}" if path.parent == Path(rules_dir) else f"../{name}"
         with path.open(encoding="utf-8", errors="replace") as file:
             first = file.readline().rstrip("\r\n")
-        if not (first.startswith(SCHEMA_LINE) and first.endswith("rules.schema.json")):
+        if not (first.startswith(SCHEMA_LINE) and first.endswith(name)):
             try:
                 shown = path.resolve().relative_to(display_root.resolve()).as_posix()
             except ValueError:
