@@ -368,6 +368,21 @@ def test_saved_design_shows_what_was_saved_and_compare_shows_what_moved(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("answers", "says"),
+    [
+        ([["files", "shared"], ["database.purpose", "app"]], "answer the new questions"),
+        ([["files", "blob"]], "can no longer read these answers: &#x27;blob&#x27; is not an answer to &#x27;files&#x27;"),
+    ],
+    ids=["today-asks-more", "today-cannot-read"],
+)
+def test_compare_when_todays_rules_cannot_give_a_whole_design(client, answers, says):
+    slug = _save(client)
+    Snapshot.objects.filter(slug=slug).update(answers=answers)
+    assert says in page(client, f"/s/{slug}/compare")
+
+
+@pytest.mark.django_db
 def test_saved_design_opens_after_its_blueprint_is_removed(client, settings, tmp_path, monkeypatch):
     from advisor import rulebook as holder
 
