@@ -201,7 +201,7 @@ def result_paths(count: int, rules_dir: Path | None = None) -> list[str]:
     from .engine import SHIPPED, rulebook_load
 
     book = rulebook_load(rules_dir or SHIPPED)
-    per_domain = [[f"/{d.id}/result?{urlencode(a.answers)}" for a in every_path(d, book.version)] for d in book.domains]
+    per_domain = [[f"/{d.id}/result?{urlencode(a.answers)}" for a in every_path(d, book.version, every_choice=True)] for d in book.domains]
     paths: list[str] = []
     while len(paths) < count and any(per_domain):
         for urls in per_domain:  # round-robin, so every domain is in the mix

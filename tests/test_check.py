@@ -10,7 +10,7 @@ import pytest
 
 from advisor.engine import RuleBook, rulebook_check, rulebook_load
 from advisor.engine import check as check_module
-from advisor.engine.check import choice_classes, domain_walk, every_path, schema_line_problems, why_not
+from advisor.engine.check import choice_classes, domain_walk, every_path, rule_files_lint, why_not
 from advisor.engine.model import AllOf, AnyOf, Candidate, Choice, Domain, Lifecycle, Match, Not, Question, Rule
 
 from .conftest import ROOT, TINY, write_rules
@@ -172,20 +172,15 @@ def test_retired_candidate_on_top_is_a_problem(tmp_path, monkeypatch):
     ), found
 
 
-def test_schema_line_is_checked(tmp_path):
-    rules = write_rules(tmp_path, {"tiny.yaml": TINY, "other.yaml": "domain: {}\n"})
-    assert [str(p) for p in schema_line_problems(rules, display_root=tmp_path)] == [
+def test_rule_files_are_linted(tmp_path):
+    rules = write_rules(
+        tmp_path, {"tiny.yaml": TINY, "other.yaml": "domain: {}\n", "more/part.yaml": TINY.replace("tiny", "more") + "# the end  "}
+    )
+    assert [str(p) for p in rule_files_lint(rules, display_root=tmp_path)] == [
+        f"rules/more/part.yaml:{len(TINY.splitlines()) + 1}: trailing whitespace — remove the spaces at the end of the line",
+        f"rules/more/part.yaml:{len(TINY.splitlines()) + 1}: no newline at the end of the file — end the last line with a newline",
         "rules/other.yaml:1: the file does not start with the schema line"
-        " — make its first line `# yaml-language-server: $schema=./rules.schema.json` (editors read the schema from it)"
-    ]
-
-
-def test_a_blueprints_schema_line_names_the_blueprint_schema(tmp_path):
-    line = "# yaml-language-server: $schema=../blueprint.schema.json\n"
-    rules = write_rules(tmp_path, {"tiny.yaml": TINY, "blueprints/good.yaml": line, "blueprints/bad.yaml": TINY})
-    assert [str(p) for p in schema_line_problems(rules, display_root=tmp_path)] == [
-        "rules/blueprints/bad.yaml:1: the file does not start with the schema line"
-        " — make its first line `# yaml-language-server: $schema=../blueprint.schema.json` (editors read the schema from it)"
+        " — make its first line `# yaml-language-server: $schema=./rules.schema.json` (editors read the schema from it)",
     ]
 
 
@@ -210,7 +205,7 @@ def test_shipped_rules_pass_every_check(shipped):
     # Everything the rule book must satisfy is a problem in the report: rules every
     # example leaves unexercised, candidates never on top, retired ones on top, ...
     assert [str(p) for p in rulebook_check(shipped).problems] == []
-    assert schema_line_problems(ROOT / "rules", display_root=ROOT) == []
+    assert rule_files_lint(ROOT / "rules", display_root=ROOT) == []
 
 
 # The walk over states gives the plain walk's verdicts ------------------------------
@@ -302,9 +297,12 @@ def test_a_domain_of_twelve_questions_of_six_choices_is_checked_whole():
     # 6^12 (two billion) answer sets; the walk visits distinct states only.
     domain = synthetic_domain(0, questions=12, choices=6)
     report = rulebook_check(RuleBook((domain,), "v"))
-    assert not [p for p in report.problems if p.line == 1], report.problems  # no guard tripped
+    guards = [p for p in report.problems if p.message.startswith("domain 'synth'")]
+    assert guards == []
     (coverage,) = report.coverage
     assert coverage.questions_reachable == 12
+    # Its verdicts are the walk's own, whole: every available candidate tops some path here.
+    assert coverage.candidates_on_top == coverage.candidates_available == 5
 
 
 @pytest.mark.parametrize(("seed", "questions", "choices"), [(seed, 5, 4) for seed in range(4)])

@@ -3,6 +3,7 @@
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -185,3 +186,28 @@ def test_start_up_and_check_rules_refuse_a_hostile_book_alike(tmp_path):
         "linked.yaml:1: rule files may not be symbolic links",
         "tiny.yaml:82: YAML nested more than 32 levels deep",
     ]
+
+
+# make check: the rule book's gate, and make test builds on it without running it twice.
+
+
+def make_dry_run(target):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    done = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def test_make_check_runs_the_rule_book_checks_without_a_database():
+    commands = make_dry_run("check")
+    assert "manage.py check_rules" in commands
+    assert "tests/test_schema.py tests/test_examples.py" in commands
+    assert "migrate" not in commands
+    assert "collectstatic" not in commands
+
+
+def test_make_test_runs_make_check_once():
+    commands = make_dry_run("test").splitlines()
+    assert sum("manage.py check_rules" in line for line in commands) == 1
+    # The rest of the tests, without those make check ran already.
+    assert any(line.endswith("-m pytest --ignore=tests/test_schema.py --ignore=tests/test_examples.py") for line in commands), commands

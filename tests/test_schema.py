@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.engine.schema import _surely_valid, _validator
+from advisor.engine.check import SCHEMA_OF_FOLDER, schema_path_for
+from advisor.engine.schema import BLUEPRINT_SCHEMA_FILE_NAME, _surely_valid, _validator
 from advisor.engine.yamlfile import yaml_read
 
 from .conftest import ROOT
@@ -47,9 +48,11 @@ def test_objects_with_fixed_keys_refuse_unknown_ones():
 
 @pytest.mark.parametrize("path", sorted((ROOT / "rules").rglob("*.yaml")), ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_rule_file_starts_with_the_schema_line(path):
-    # rules/<domain>.yaml points at ./rules.schema.json; rules/<domain>/<part>.yaml at ../rules.schema.json.
-    in_folder = path.parent != ROOT / "rules"
-    schema = "../rules.schema.json" if in_folder else "./rules.schema.json"
+    # rules/<domain>.yaml points at ./rules.schema.json; rules/<domain>/<part>.yaml at ../rules.schema.json;
+    # rules/blueprints/<id>.yaml at ../blueprint.schema.json (rules/fragments/: ../fragment.schema.json).
+    expected = {"blueprints": "../blueprint.schema.json", "fragments": "../fragment.schema.json"}
+    schema = "./rules.schema.json" if path.parent == ROOT / "rules" else expected.get(path.parent.name, "../rules.schema.json")
+    assert schema == schema_path_for(path, ROOT / "rules")
     assert path.read_text(encoding="utf-8").splitlines()[0] == f"# yaml-language-server: $schema={schema}"
 
 
@@ -57,7 +60,8 @@ def test_rule_file_starts_with_the_schema_line(path):
 # (advisor/engine/schema.py). If the two ever disagree, a broken file would load
 # silently: check that they agree on every shipped file and on many broken variants.
 
-SHIPPED_DATA = [yaml_read(p.read_text(encoding="utf-8"), display_path=p.name)[0].data for p in sorted((ROOT / "rules").rglob("*.yaml"))]
+DOMAIN_FILES = [p for p in sorted((ROOT / "rules").rglob("*.yaml")) if p.parent.name not in SCHEMA_OF_FOLDER]
+SHIPPED_DATA = [yaml_read(p.read_text(encoding="utf-8"), display_path=p.name)[0].data for p in DOMAIN_FILES]
 ODD_VALUES = [None, 0, -1, 2.5, True, "", "Not An Id", "x" * 300, [], ["a"], {}, {"unknown": 1}, "2026-13-45", "http://example.com"]
 
 
@@ -100,3 +104,10 @@ def test_fast_and_explaining_validators_agree_on_broken_files(data):
     how = data.draw(st.sampled_from(["delete", "add", "replace"]))
     broken = _mutated(document, path, how, data.draw(st.sampled_from(ODD_VALUES)))
     assert _surely_valid(broken) == (not any(True for _ in _validator().iter_errors(broken)))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "rules" / "blueprints").glob("*.yaml")), ids=lambda p: p.name)
+def test_fast_and_explaining_validators_agree_on_shipped_blueprints(path):
+    data = yaml_read(path.read_text(encoding="utf-8"), display_path=path.name)[0].data
+    assert _surely_valid(data, BLUEPRINT_SCHEMA_FILE_NAME)
+    assert list(_validator(BLUEPRINT_SCHEMA_FILE_NAME).iter_errors(data)) == []

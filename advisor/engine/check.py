@@ -11,10 +11,11 @@ the tests assert that the shipped book's report is clean.
 The walk does not enumerate answer sequences (a domain of 12 questions of 6
 choices has two billion). It walks *states*: after each question, what is
 left of every rule's `when` and every later `ask_if` once the answers so far
-are put in, plus the scores of the rules already decided. Two answer
-prefixes that leave the same state have the same futures, so each state is
-walked once; choices that no condition tells apart are walked as one. The
-verdicts are exact, and a test holds them equal to the plain walk's.
+are put in, plus the scores of the rules already fired (as much of them as
+can still decide the top). Two answer prefixes that leave the same state
+have the same futures, so each state is walked once; choices that no
+condition tells apart are walked as one. The verdicts are exact, and tests
+hold them equal to the plain walk's on generated domains.
 """
 
 from __future__ import annotations
@@ -220,9 +221,20 @@ def _size_problems(domain: Domain) -> list[Problem]:
 SCHEMA_LINE = "# yaml-language-server: $schema="
 
 
-def schema_line_problems(rules_dir: Path, *, display_root: Path) -> list[Problem]:
-    """Rule files that do not start with the line editors read the schema from
-    (`# yaml-language-server: $schema=./rules.schema.json`, or ../ in a domain folder).
+# rules/ folders that hold another kind of file than a domain's, and the schema each kind has.
+SCHEMA_OF_FOLDER = {"blueprints": "blueprint.schema.json", "fragments": "fragment.schema.json"}
+
+
+def schema_path_for(path: Path, rules_dir: Path) -> str:
+    """The schema path a rule file's first line names, relative to the file."""
+    if path.parent == rules_dir:
+        return "./rules.schema.json"
+    return "../" + SCHEMA_OF_FOLDER.get(path.parent.name, "rules.schema.json")
+
+
+def rule_files_lint(rules_dir: Path, *, display_root: Path) -> list[Problem]:
+    """What a loader forgives but a review should not: a file that does not start
+    with the line editors read the schema from, trailing spaces, no final newline.
 
     Any relative path to a rules.schema.json passes here, so that rule books
     kept elsewhere (the tests') can point at the shipped schema; tests/test_schema.py
@@ -230,24 +242,22 @@ def schema_line_problems(rules_dir: Path, *, display_root: Path) -> list[Problem
     """
     problems = []
     for path in sorted(Path(rules_dir).rglob("*.yaml")):
-        # Blueprints (rules/blueprints/) have a schema of their own.
-        name = "blueprint.schema.json" if path.parent.name == "blueprints" else "rules.schema.json"
-        schema = f"./{name}" if path.parent == Path(rules_dir) else f"../{name}"
-        with path.open(encoding="utf-8", errors="replace") as file:
-            first = file.readline().rstrip("\r\n")
-        if not (first.startswith(SCHEMA_LINE) and first.endswith(name)):
-            try:
-                shown = path.resolve().relative_to(display_root.resolve()).as_posix()
-            except ValueError:
-                shown = path.as_posix()
-            problems.append(
-                Problem(
-                    shown,
-                    1,
-                    "the file does not start with the schema line",
-                    f"make its first line `{SCHEMA_LINE}{schema}` (editors read the schema from it)",
-                )
-            )
+        try:
+            shown = path.resolve().relative_to(display_root.resolve()).as_posix()
+        except ValueError:
+            shown = path.as_posix()
+        text = path.read_text(encoding="utf-8", errors="replace")
+        lines = text.splitlines()
+        schema = schema_path_for(path, Path(rules_dir))
+        first = lines[0] if lines else ""
+        if not (first.startswith(SCHEMA_LINE) and first.endswith(schema.rsplit("/", 1)[1])):
+            fix = f"make its first line `{SCHEMA_LINE}{schema}` (editors read the schema from it)"
+            problems.append(Problem(shown, 1, "the file does not start with the schema line", fix))
+        for number, line in enumerate(lines, 1):
+            if line != line.rstrip():
+                problems.append(Problem(shown, number, "trailing whitespace", "remove the spaces at the end of the line"))
+        if text and not text.endswith("\n"):
+            problems.append(Problem(shown, len(lines), "no newline at the end of the file", "end the last line with a newline"))
     return problems
 
 
@@ -409,12 +419,6 @@ def _junction(kind: type, parts: tuple, question: str, value: object, *, stop: b
     return kind(tuple(kept))
 
 
-def _ask_assign(ask_if: Residual, question: str, value: object) -> Residual:
-    # A question is asked only when its ask_if surely holds: one that cannot is as good as False.
-    new = _assign(ask_if, question, value)
-    return new if new is ask_if or new is True or _can_be_true(new) else False
-
-
 def _can_be_true(condition: Residual) -> bool:
     """False only when no later answer can make the condition surely true (a sound over-estimate)."""
     match condition:
@@ -479,6 +483,7 @@ class _Residuals:
         self.numbers: dict[Residual, int] = {}
         self.steps: dict[tuple[int, str, object], int] = {}
         self.live: list[bool] = []  # can it still become surely true?
+        self.settled: list[bool | None] = []  # its truth if nothing more is answered
 
     def number(self, residual: Residual) -> int:
         number = self.numbers.get(residual)
@@ -486,13 +491,17 @@ class _Residuals:
             number = self.numbers[residual] = len(self.items)
             self.items.append(residual)
             self.live.append(_can_be_true(residual))
+            self.settled.append(_settle(residual))
         return number
 
     def step(self, number: int, question: str, value: object) -> int:
+        """The residual once `question` is answered `value`; False (numbered DONE by the walk)
+        when no later answer can make it surely true."""
         key = (number, question, value)
         after = self.steps.get(key)
         if after is None:
-            after = self.steps[key] = self.number(_assign(self.items[number], question, value))
+            residual = _assign(self.items[number], question, value)
+            after = self.steps[key] = self.number(residual if residual is True or _can_be_true(residual) else False)
         return after
 
 
@@ -500,10 +509,12 @@ def domain_walk(domain: Domain, *, max_states: int = MAX_STATES) -> Walk:
     """Walk every complete answer path of `domain` by its distinct states (see the module's docstring).
 
     A state is: the next question's number; what is left of each rule that is
-    neither fired nor out of reach, and of each later question's ask_if; and
+    neither fired nor out of reach (nor already seen to fire elsewhere while it
+    moves only candidates that are out here), and of each later question's ask_if; and
     the scores of the rules fired so far, reduced to what can still decide the
-    top (ruled-out candidates dropped, the lowest eligible score taken as zero;
-    once no rule is left open, just the top). Raises WalkTooLarge past `max_states`.
+    top: candidates that are ruled out, or that no open rule can lift to the top,
+    count as out, and the lowest eligible score is taken as zero (once no rule is
+    open, that leaves just the top). Raises WalkTooLarge past `max_states`.
     """
     index = domain.index
     questions = domain.asked_questions
@@ -524,59 +535,82 @@ def domain_walk(domain: Domain, *, max_states: int = MAX_STATES) -> Walk:
         for q in questions
     ]
     never = sum(1 << k for k, c in enumerate(domain.candidates) if not c.available)
-    everyone = (1 << count) - 1
+    changes = [_unpacked(packed, count) for packed in index.score_changes]
+    touches = [index.rules_out[p] | sum(1 << k for k, c in enumerate(changes[p]) if c) for p in range(len(changes))]
     residuals = _Residuals()
     TRUE, DONE = residuals.number(True), residuals.number(False)  # DONE: fired and counted, or out of reach
+    steps, settled = residuals.steps, residuals.settled
+    everyone, ids = range(len(index.rules)), index.ids
     walk = Walk(reached=set(), fired=set(), on_top={}, states=0)
+    fired_ids = walk.fired
     seen: set[tuple] = set()
-    reduced: dict[tuple[int, int, bool], tuple[int, int]] = {}
+    reduced: dict[tuple, tuple[int, int]] = {}
     path: list[tuple[str, str]] = []
 
-    def reduce(score: int, out: int, settled: bool) -> tuple[int, int]:
-        # Adding one number to every eligible score changes no ranking, and a
-        # ruled-out or retired candidate's score is never read again.
-        key = (score, out, settled)
-        if key not in reduced:
-            scores = _unpacked(score, count)
-            eligible = [k for k in range(count) if not (out | never) >> k & 1]
-            if settled:  # nothing can move the scores any more: keep only who is on top
-                top = ranking_top(domain, scores, out)
-                top_number = None if top is None else domain.candidates.index(top)
-                reduced[key] = (0, everyone if top_number is None else everyone & ~(1 << top_number))
-            elif eligible:
-                base = min(scores[k] for k in eligible)
-                reduced[key] = (_packed({k: scores[k] - base for k in eligible}), out)
-            else:
-                reduced[key] = (0, out)
-        return reduced[key]
+    def reduce(score: int, out: int, still_open: tuple[int, ...]) -> tuple[int, int]:
+        """(score, out) keeping only what can still decide the top, given the rules still open."""
+        key = (score, out, still_open)
+        if key in reduced:
+            return reduced[key]
+        scores = _unpacked(score, count)
+        gain, loss, threat = [0] * count, [0] * count, 0
+        for position in still_open:
+            for k, change in enumerate(changes[position]):
+                if change > 0:
+                    gain[k] += change
+                else:
+                    loss[k] -= change
+            threat |= index.rules_out[position]
+        out |= never
+        eligible = [k for k in range(count) if not out >> k & 1]
+        # A candidate no open rule can rule out ends at least at scores[j] - loss[j]; one that
+        # cannot end above that (or ties it, listed later) never tops: it is as good as out.
+        for j in eligible:
+            if threat >> j & 1:
+                continue
+            floor = scores[j] - loss[j]
+            for k in eligible:
+                if k != j and (scores[k] + gain[k] < floor or (scores[k] + gain[k] == floor and j < k)):
+                    out |= 1 << k
+        eligible = [k for k in eligible if not out >> k & 1]
+        # Adding one number to every eligible score changes no ranking; an out one is never read.
+        base = min((scores[k] for k in eligible), default=0)
+        reduced[key] = result = (_packed({k: scores[k] - base for k in eligible}), out)
+        return result
 
     def put(number: int, value: object, rules: tuple, asks: tuple, score: int, out: int) -> None:
         question = questions[number].id
         rules_after = list(rules)
-        fired = False
+        changed = False
         for position in rule_readers[number]:
             residual = rules[position]
             if residual == DONE:
                 continue
-            residual = residuals.step(residual, question, value)
-            if residual == TRUE:
+            after = steps.get((residual, question, value))
+            if after is None:
+                after = residuals.step(residual, question, value)
+            if after == residual:
+                continue
+            if after == TRUE:
                 walk.fired.add(index.ids[position])
                 score += index.score_changes[position]
                 out |= index.rules_out[position]
-                fired = True
-                residual = DONE  # counted: the rule has nothing more to say
-            elif not residuals.live[residual]:
-                residual = DONE  # no later answer can make it fire
-            rules_after[position] = residual
-        settled = rules_after.count(DONE) == len(rules_after)
-        if fired or (settled and rules.count(DONE) != len(rules)):
-            score, out = reduce(score, out, settled)
+                after = DONE  # counted: the rule has nothing more to say
+            if after == DONE:  # fired, or no later answer can make it fire
+                changed = True
+            rules_after[position] = after
+        if changed:
+            still_open = tuple([p for p in everyone if rules_after[p] != DONE])
+            score, out = reduce(score, out, still_open)
+            for position in still_open:
+                # A rule known to fire somewhere, that moves only candidates now out, can change nothing here.
+                if not touches[position] & ~out and ids[position] in fired_ids:
+                    rules_after[position] = DONE
         asks_after = list(asks)
         asks_after[number] = DONE  # read already: no later state needs it
         for later in ask_readers[number]:
-            after = residuals.step(asks[later], question, value)
-            # Asked only if its ask_if surely holds: one that cannot is as good as False.
-            asks_after[later] = after if residuals.live[after] else DONE
+            # Asked only if its ask_if surely holds: one that cannot is as good as False (DONE).
+            asks_after[later] = residuals.step(asks[later], question, value)
         visit(number + 1, tuple(rules_after), tuple(asks_after), score, out)
 
     def visit(number: int, rules: tuple, asks: tuple, score: int, out: int) -> None:
@@ -589,7 +623,7 @@ def domain_walk(domain: Domain, *, max_states: int = MAX_STATES) -> Walk:
             raise WalkTooLarge(max_states)
         if number == len(questions):
             for position, residual in enumerate(rules):
-                if _settle(residuals.items[residual]) is True:  # what is left reads unasked questions: unknown
+                if settled[residual] is True:  # what is left reads unasked questions: unknown
                     walk.fired.add(index.ids[position])
                     score += index.score_changes[position]
                     out |= index.rules_out[position]
@@ -597,7 +631,7 @@ def domain_walk(domain: Domain, *, max_states: int = MAX_STATES) -> Walk:
             walk.on_top.setdefault(None if top is None else top.id, tuple(path))
             return
         question = questions[number]
-        if _settle(residuals.items[asks[number]]) is not True:
+        if settled[asks[number]] is not True:
             put(number, _NOT_ASKED, rules, asks, score, out)
             return
         walk.reached.add(question.id)

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 
 from advisor.engine import RuleBookError, rulebook_check, rulebook_load
-from advisor.engine.check import schema_line_problems
+from advisor.engine.check import rule_files_lint
 from advisor.engine.problems import printable
 
 from ._cli import AdvisorCommand
@@ -34,7 +34,7 @@ class Command(AdvisorCommand):
         except RuleBookError as error:
             self._problems(error.problems)
         report = rulebook_check(book)
-        problems = sorted([*report.problems, *schema_line_problems(rules_dir, display_root=settings.BASE_DIR)])
+        problems = sorted([*report.problems, *rule_files_lint(rules_dir, display_root=settings.BASE_DIR)])
         for todo in report.todos:
             self.stdout.write(printable(f"todo: {todo}"))  # quotes the example's own `todo` text
         if coverage:
