@@ -10,6 +10,7 @@ import sys
 import pytest
 from django.core.management import call_command
 
+from advisor.engine import rulebook_load
 from advisor.engine.problems import Problem
 
 from .conftest import ROOT, TINY, write_rules
@@ -211,3 +212,15 @@ def test_make_test_runs_make_check_once():
     assert sum("manage.py check_rules" in line for line in commands) == 1
     # The rest of the tests, without those make check ran already.
     assert any(line.endswith("-m pytest --ignore=tests/test_schema.py --ignore=tests/test_examples.py") for line in commands), commands
+
+
+def test_recommend_escapes_control_characters_in_rule_text(tmp_path, settings, monkeypatch, capsys):
+    from advisor import rulebook as holder
+
+    text = TINY.replace("because: Tables with joins", 'because: "\\e[2K\\rTables with joins')
+    text = text.replace("what a relational store is built for.", 'what a relational store is built for."')
+    monkeypatch.setattr(holder, "_book", rulebook_load(write_rules(tmp_path, {"tiny.yaml": text})))
+    call_command("recommend", "tiny", "shape=tables", "engine=open")
+    out = capsys.readouterr().out
+    assert not {"\x1b", "\r"} & set(out)
+    assert "\\x1b[2K" in out  # (textwrap already turned the CR into a space)

@@ -3,6 +3,7 @@ import textwrap
 
 from advisor.engine import AnswerError, advice_document, answers_parse, evaluate
 from advisor.engine.evaluate import Advice
+from advisor.engine.problems import printable
 from advisor.rulebook import rulebook
 
 from ._cli import AdvisorCommand
@@ -75,4 +76,5 @@ def advice_text(advice: Advice) -> str:
             for reason in standing.reasons:
                 lines.append(f"      {reason.rule} ({reason.location})")
                 lines.append(_wrap(reason.because, "          "))
-    return "\n".join(lines)
+    # Rule text comes from pull requests: nothing in it may drive the terminal (ESC, CR...).
+    return "\n".join(printable(piece) for line in lines for piece in line.split("\n"))
