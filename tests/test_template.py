@@ -217,3 +217,18 @@ def test_libyaml_and_pure_python_write_the_same_template(monkeypatch):
     fast = template_of(blueprint, example.answers)
     monkeypatch.setattr(template, "_DUMPER", yaml.SafeDumper)
     assert template_of(blueprint, example.answers) == fast
+
+
+def test_another_iac_choice_is_said_in_the_header():
+    import dataclasses
+
+    from advisor.engine.design import MADE, DecisionOutcome, DecisionSpec
+
+    blueprint, example = next((b, e) for b, e in EXAMPLES if e.id == "notes-lab")
+    design = design_of(blueprint, example.answers)
+    domain = BOOK.domain("infrastructure-as-code")
+    terraform = DecisionOutcome(DecisionSpec(domain.id, domain.title), domain, MADE, chosen=domain.candidate("terraform"))
+    text = design_template(BOOK, dataclasses.replace(design, decisions=(*design.decisions, terraform)), design_url="-")
+    head = text.split("AWSTemplateFormatVersion")[0]
+    assert f"Your infrastructure-as-code choice is {domain.candidate('terraform').name}, not CloudFormation" in head
+    assert "infrastructure-as-code choice" not in design_template(BOOK, design, design_url="-")
