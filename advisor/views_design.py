@@ -121,7 +121,7 @@ def _sketch(design: Design) -> dict:
     for outcome in design.decisions:
         row = {"title": outcome.spec.title, "status": outcome.status, "chosen": outcome.chosen.name if outcome.chosen else ""}
         if outcome.status == SKIPPED:
-            row["because"] = [_fact_words(book, design, key, value) for key, value in outcome.skipped_because]
+            row["because"] = [fact_describe(book, design.blueprint, key, value) for key, value in outcome.skipped_because]
         decisions.append(row)
     findings = [{"severity": f.finding.severity, "text": f.finding.text} for f in design.findings]
     # What the status line says after a step: the latest decision settled, once (advisor.js).
@@ -131,10 +131,6 @@ def _sketch(design: Design) -> dict:
         outcome = latest["chosen"] or ("not needed for these answers" if latest["status"] == SKIPPED else "no clear choice yet")
         latest = f"{latest['title']}: {outcome}."
     return {"decisions": decisions, "findings": findings, "latest": latest or ""}
-
-
-def _fact_words(book, design: Design, key: str, value: str) -> tuple[str, str]:
-    return fact_describe(book, design.blueprint, key, value)
 
 
 @read_only

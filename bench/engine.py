@@ -78,8 +78,26 @@ def _evaluations(domain, answer_list) -> list[Callable[[], object]]:
     return [lambda answers=answers: evaluate(domain, answers, rules_version="bench") for answers in answer_list]
 
 
+def template_seconds(count: int = 40) -> tuple[float, float]:
+    """(median, p99) seconds to generate one design's CloudFormation starter, each design
+    generated from scratch (design_template caches nothing)."""
+    from advisor.engine.design import design_evaluate
+    from advisor.engine.design.template import design_template
+
+    from .designs import design_answer_sets
+
+    book = rulebook_load(SHIPPED)
+    designs = [
+        design_evaluate(book, book.blueprint(b), dict(answers), rules_version=book.version) for b, answers in design_answer_sets(count)
+    ]
+    return per_call([lambda d=d: design_template(book, d, design_url="-") for d in designs], rounds=3)
+
+
 def figures() -> Iterator[tuple[str, float, str]]:
     yield "load_shipped", load_seconds(SHIPPED) * 1e3, "ms"
+    median, p99 = template_seconds()
+    yield "design_template_median", median * 1e3, "ms"
+    yield "design_template_p99", p99 * 1e3, "ms"
     yield "check_rules_shipped", check_rules_seconds() * 1e3, "ms"
     pairs = list(shipped_answer_sets())
     median, p99 = per_call([lambda d=d, a=a: evaluate(d, a, rules_version="bench") for d, a in pairs], rounds=5)

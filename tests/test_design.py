@@ -240,3 +240,22 @@ def test_design_is_a_reserved_domain_id_and_blueprints_is_not_a_domain(tmp_path)
     with pytest.raises(RuleBookError) as error:
         rulebook_load(rules, display_root=tmp_path)
     assert any("domain id 'design' is reserved" in str(p) for p in error.value.problems)
+
+
+def test_rules_diff_reports_what_a_change_does_to_the_worked_designs(tmp_path):
+    from advisor.engine.diff import rulebook_diff
+    from advisor.engine.diff_markdown import diff_markdown
+
+    old = rulebook_load(_book_with(tmp_path / "old"), display_root=tmp_path / "old")
+    # A domain change (DynamoDB ruled out for key-value items) moves the game design.
+    rules = _book_with(tmp_path / "new")
+    database = rules / "database.yaml"
+    database.write_text(database.read_text().replace("favour: {dynamodb: 4}", "rule_out: [dynamodb]", 1))
+    new = rulebook_load(rules, display_root=tmp_path / "new")
+    designs = rulebook_diff(old, new)["designs"]
+    (shop,) = designs["blueprints"]
+    (move,) = [m for m in shop["example_moves"] if m["example"] == "game-with-files"]
+    assert move["url"].startswith("/design/shop/result?files=yes&database.purpose=app")
+    # DynamoDB no longer chosen, storage's access is no longer carried: the design now asks it.
+    assert (move["then"], move["now"]) == ("complete", "incomplete: 'storage.access' is now asked")
+    assert "### Designs" in diff_markdown(rulebook_diff(old, new))

@@ -190,6 +190,18 @@ def test_an_undecided_decision_says_which_answer_would_decide_it(client):
     assert f'<a href="{START}?{UNSURE.replace("&", "&amp;")}&amp;edit=database.purpose">Change this answer' in content
 
 
+def test_a_decided_decision_with_a_not_sure_answer_says_what_would_change_it(client):
+    query = (
+        "files=none&database.purpose=app&database.data_shape=tables&database.engine=mysql_postgres"
+        "&database.scale=not_sure&database.audit=no"
+    )
+    content = page(client, f"{START}result?{query}")
+    assert '<strong class="chosen">Amazon RDS</strong>' in content
+    assert "If the answer to “How busy will it be at peak?” is <q>High and growing</q>, " in content
+    assert "<strong>Amazon Aurora</strong> comes out on top instead." in content
+    assert f'href="{START}?{query.replace("&", "&amp;")}&amp;edit=database.scale"' in content
+
+
 def test_result_answers_have_change_links(client):
     content = page(client, f"{START}result?{SHARED}")
     assert f'href="{START}?{SHARED.replace("&", "&amp;")}&amp;edit=storage.clients"' in content
@@ -365,6 +377,21 @@ def test_saved_design_shows_what_was_saved_and_compare_shows_what_moved(client):
     assert "<strong>The design changed.</strong>" in compare
     assert "<td>Which database?</td><td>Amazon Aurora</td><td>Amazon RDS</td>" in compare
     assert "Create an EFS mount target" in compare.split("Findings that appeared")[1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("answers", "says"),
+    [
+        ([["files", "shared"], ["database.purpose", "app"]], "answer the new questions"),
+        ([["files", "blob"]], "can no longer read these answers: &#x27;blob&#x27; is not an answer to &#x27;files&#x27;"),
+    ],
+    ids=["today-asks-more", "today-cannot-read"],
+)
+def test_compare_when_todays_rules_cannot_give_a_whole_design(client, answers, says):
+    slug = _save(client)
+    Snapshot.objects.filter(slug=slug).update(answers=answers)
+    assert says in page(client, f"/s/{slug}/compare")
 
 
 @pytest.mark.django_db

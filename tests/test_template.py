@@ -208,3 +208,27 @@ def test_moto_creates_the_example_stack(blueprint, example, monkeypatch):
     assert unconditional <= created
     assert created - {""} <= set(body["Resources"])  # moto lists an ALB listener rule without a logical id
     assert not gone or skipped_types  # only what refers to a skipped type is left out
+
+
+def test_libyaml_and_pure_python_write_the_same_template(monkeypatch):
+    from advisor.engine.design import template
+
+    blueprint, example = next((b, e) for b, e in EXAMPLES if e.id == "notes-lab")
+    fast = template_of(blueprint, example.answers)
+    monkeypatch.setattr(template, "_DUMPER", yaml.SafeDumper)
+    assert template_of(blueprint, example.answers) == fast
+
+
+def test_another_iac_choice_is_said_in_the_header():
+    import dataclasses
+
+    from advisor.engine.design import MADE, DecisionOutcome, DecisionSpec
+
+    blueprint, example = next((b, e) for b, e in EXAMPLES if e.id == "notes-lab")
+    design = design_of(blueprint, example.answers)
+    domain = BOOK.domain("infrastructure-as-code")
+    terraform = DecisionOutcome(DecisionSpec(domain.id, domain.title), domain, MADE, chosen=domain.candidate("terraform"))
+    text = design_template(BOOK, dataclasses.replace(design, decisions=(*design.decisions, terraform)), design_url="-")
+    head = text.split("AWSTemplateFormatVersion")[0]
+    assert f"Your infrastructure-as-code choice is {domain.candidate('terraform').name}, not CloudFormation" in head
+    assert "infrastructure-as-code choice" not in design_template(BOOK, design, design_url="-")

@@ -283,7 +283,9 @@ def _summary(domain_id: str, changed: int, compared: int, added: int, removed: i
 
 
 def rulebook_diff(old: RuleBook, new: RuleBook) -> dict[str, Any]:
-    """The impact of replacing rule book `old` by `new`, domain by domain."""
+    """The impact of replacing rule book `old` by `new`, domain by domain, then on the designs."""
+    from .design.diff import blueprints_diff  # it builds on this module
+
     old_ids = {d.id for d in old.domains}
     new_ids = {d.id for d in new.domains}
 
@@ -297,6 +299,7 @@ def rulebook_diff(old: RuleBook, new: RuleBook) -> dict[str, Any]:
         "domains": [
             domain_diff(old.domain(d.id), d, old_version=old.version, new_version=new.version) for d in new.domains if d.id in old_ids
         ],
+        "designs": blueprints_diff(old, new),
     }
 
 

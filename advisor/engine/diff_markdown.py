@@ -109,4 +109,31 @@ def diff_markdown(report: Mapping[str, Any]) -> str:
     lines.append("")
     for domain in changed:
         lines += _domain_section(domain)
+    lines += _designs_section(report.get("designs"))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _designs_section(designs: Mapping[str, Any] | None) -> list[str]:
+    """Blueprints added, removed or changed, and the worked designs whose choices or findings move."""
+    if not designs or not (designs["added"] or designs["removed"] or any(b["changed"] for b in designs["blueprints"])):
+        return []
+    lines = ["### Designs", ""]
+    lines += [f"- Blueprint {_code(b)} added" for b in designs["added"]]
+    lines += [f"- Blueprint {_code(b)} removed" for b in designs["removed"]]
+    for blueprint in designs["blueprints"]:
+        if not blueprint["changed"]:
+            continue
+        lines.append(f"- {_code(blueprint['id'])} ({_cell(blueprint['title'])}):")
+        for kind in ("decisions", "questions", "findings", "examples"):
+            declared = _declared(kind, blueprint[kind])
+            if declared:
+                lines.append("  " + declared)
+        for move in blueprint["example_moves"]:
+            if "chosen" in move:
+                what = [f"{c['decision']}: {c['then'] or 'nothing'} → {c['now'] or 'nothing'}" for c in move["chosen"]]
+                what += [f"finding {_code(f)} now holds" for f in move["findings_added"]]
+                what += [f"finding {_code(f)} no longer holds" for f in move["findings_removed"]]
+            else:
+                what = [f"then {move['then']}, now {move['now']}"]
+            lines.append(f"  - Example {_code(move['example'])} ({_code(move['url'])}): {'; '.join(what)}")
+    return [*lines, ""]

@@ -15,6 +15,8 @@ from .evaluate import (
     fact_describe,
 )
 from .model import SEVERITIES, Blueprint, DecisionSpec, Finding
+from .parts import Part, design_parts
+from .template import design_template, template_filename
 
 __all__ = [
     "ASKING",
@@ -29,9 +31,13 @@ __all__ = [
     "Finding",
     "FindingOutcome",
     "NextQuestion",
+    "Part",
     "design_answers_parse",
     "design_document",
     "design_evaluate",
+    "design_parts",
     "design_result_build",
+    "design_template",
     "fact_describe",
+    "template_filename",
 ]
