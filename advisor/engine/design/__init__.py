@@ -1,5 +1,6 @@
 """Designs: several decisions strung together by a blueprint (rules/blueprints/). Pure Python, no Django."""
 
+from .diagram import Diagram, diagram_layout, diagram_outline
 from .document import design_document, design_result_build
 from .evaluate import (
     ASKING,
@@ -28,6 +29,7 @@ __all__ = [
     "DecisionOutcome",
     "DecisionSpec",
     "Design",
+    "Diagram",
     "Finding",
     "FindingOutcome",
     "NextQuestion",
@@ -38,6 +40,8 @@ __all__ = [
     "design_parts",
     "design_result_build",
     "design_template",
+    "diagram_layout",
+    "diagram_outline",
     "fact_describe",
     "template_filename",
 ]
