@@ -1,4 +1,4 @@
-"""`make bench`: every figure of issue 6, as `name: value unit`, then each budget met or missed.
+"""`make bench`: every figure of issues 6, 13 and 14, as `name: value unit`, then each budget met or missed.
 
 Run with `python -m bench` from the repository root (make bench does). Needs
 wrk (`apt-get install -y wrk`) for the HTTP figures; without it those are
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 
-from . import diagram, engine, http
+from . import designs, diagram, engine, http
 
 # Each HTTP figure alternates ROUNDS runs of the page and of /healthz, SECONDS each:
 # long enough for a steady rate, short enough for a bench under two minutes.
@@ -32,6 +32,9 @@ BUDGETS = [
     ("result_page_weight_gzip", "<=", 40.0),
     ("rss_per_worker_max", "<=", 80.0),
     ("rss_per_worker_caches_full_max", "<=", 80.0),
+    # issue 13: designs
+    ("http_design_result_cold_ratio", ">=", 0.1),
+    ("http_design_result_warm_ratio", ">=", 0.8),
 ]
 
 figures: dict[str, float] = {}
@@ -107,6 +110,35 @@ def http_figures() -> None:
         say("rss_per_worker_caches_full_max", max(http.rss_mib(pid) for pid in http.worker_pids(base)), "MiB")
 
 
+DESIGN_PATHS = 200  # distinct designs per run, drawn across every blueprint
+
+
+def design_figures() -> None:
+    """Issue 13: a design result page cold, warm and 304, and a design htmx step."""
+    paths = designs.design_result_paths(DESIGN_PATHS)
+    steps = designs.design_step_paths(DESIGN_PATHS)
+    htmx = {"HX-Request": "true"}
+    with http.server(result_cache=False) as base:
+        for path in paths:
+            status, _, _ = http.fetch(base, path)
+            _expect(status == 200, f"{path} answered {status}, not 200")
+        for path in steps:
+            status, _, body = http.fetch(base, path, htmx)
+            _expect(status == 200 and b"<html" not in body, f"{path} answered {status}, not a fragment")
+        load("http_design_result_cold", *http.paired(base, paths, rounds=ROUNDS, seconds=SECONDS))
+        load("http_design_htmx_step", *http.paired(base, steps, rounds=ROUNDS, seconds=SECONDS, headers=htmx))
+        _, compressed = http.page_weight(base, paths[0])
+        say("design_page_weight_gzip", compressed / 1024, "KiB")
+    with http.server(result_cache=True) as base:
+        http.wrk(base, paths, seconds=3)  # warm-up
+        load("http_design_result_warm", *http.paired(base, paths, rounds=ROUNDS, seconds=SECONDS))
+        _, headers, _ = http.fetch(base, paths[0], http.LOAD_HEADERS)
+        conditional = {"If-None-Match": headers["ETag"]}
+        status, _, _ = http.fetch(base, paths[0], {**http.LOAD_HEADERS, **conditional})
+        _expect(status == 304, f"a conditional GET of a design answered {status}, not 304")
+        load("http_design_not_modified", *http.paired(base, paths[:1], rounds=ROUNDS, seconds=SECONDS, headers=conditional))
+
+
 def budgets() -> None:
     print("\nbudgets (issue 6, this machine):")
     for name, comparison, limit in BUDGETS:
@@ -126,6 +158,7 @@ def main() -> int:
         say(name, value, unit)
     if http.wrk_available():
         http_figures()
+        design_figures()
     else:
         print("skipped: HTTP figures need wrk (apt-get install -y wrk)", file=sys.stderr, flush=True)
     say("bench_duration", time.monotonic() - started, "s")

@@ -39,3 +39,16 @@ def test_step_paths_are_htmx_fragments(client, settings):
 @pytest.mark.parametrize(("text", "ms"), [("812.00us", 0.812), ("1.41ms", 1.41), ("2.00s", 2000.0)])
 def test_wrk_latencies_are_read_in_milliseconds(text, ms):
     assert http._ms(text) == pytest.approx(ms)
+
+
+def test_design_paths_are_complete_canonical_designs(client, settings):
+    from bench.designs import design_result_paths, design_step_paths
+
+    paths = design_result_paths(6, settings.ADVISOR_RULES_DIR)
+    assert len(set(paths)) == len(paths) > 0
+    for path in paths:
+        assert client.get(path).status_code == HTTPStatus.OK, path
+    for path in design_step_paths(6, settings.ADVISOR_RULES_DIR):
+        response = client.get(path, headers={"HX-Request": "true"})
+        assert response.status_code == HTTPStatus.OK
+        assert b"<html" not in response.content
