@@ -210,19 +210,23 @@ def fragments_check(book: RuleBook) -> tuple[list, FragmentCoverage]:
     return problems, FragmentCoverage(len(book.fragments), counted_built, counted_listed, links)
 
 
+OTHER_VALUE = "(another value)"  # a fact value no condition tests for
+
+
 def _tested(condition: Condition | None) -> dict[str, set[str]]:
     """Every fact a condition reads, with the values it tests for."""
     found: dict[str, set[str]] = {}
 
-    def walk(node: Condition | None) -> None:
+    def walk(node: Condition | None, negated: bool = False) -> None:
         match node:
             case Match(question=key, choices=choices):
-                found.setdefault(key, set()).update(choices)
+                # Under `not`, a value it does not test is needed to make it hold.
+                found.setdefault(key, set()).update(choices | ({OTHER_VALUE} if negated else set()))
             case AllOf(parts=parts) | AnyOf(parts=parts):
                 for part in parts:
-                    walk(part)
+                    walk(part, negated)
             case Not(part=part):
-                walk(part)
+                walk(part, not negated)
 
     walk(condition)
     return found

@@ -18,7 +18,7 @@ from typing import Any
 from ..evaluate import truth
 from ..model import Condition, RuleBook
 from .evaluate import MADE, NOT_ASKED, Design
-from .model import chosen_key
+from .model import chosen_key, fact_key
 
 FINDING_PREFIX = "finding:"  # a fragment condition's fact key for "this finding holds"
 BASE_FRAGMENT = "vpc"  # always in, always first
@@ -153,9 +153,19 @@ def design_facts(design: Design) -> dict[str, str]:
         if outcome.chosen is not None:
             facts[chosen_key(outcome.domain.id)] = outcome.chosen.id
     holding = {f.finding.id for f in design.findings}
+    # A finding that surely cannot hold is "no" mid-design too, so `not: {finding: [...]}`
+    # works before the last answer: questions of skipped decisions, and those a made
+    # decision did not ask, are definitely not asked (no test matches them).
+    judged = {**facts, **{k: v for k, v in design.facts.items() if v == NOT_ASKED}}
+    for outcome in design.decisions:
+        if outcome.status == MADE:
+            for question in outcome.domain.questions:
+                judged.setdefault(fact_key(outcome.domain.id, question.id), NOT_ASKED)
     for finding in design.blueprint.findings:
-        if design.complete or finding.id in holding:
-            facts[finding_key(finding.id)] = "yes" if finding.id in holding else "no"
+        if finding.id in holding:
+            facts[finding_key(finding.id)] = "yes"
+        elif design.complete or truth(finding.when, judged) is False:
+            facts[finding_key(finding.id)] = "no"
     return facts
 
 
