@@ -150,16 +150,21 @@ def _refers(node, names: set[str]) -> bool:
     return False
 
 
-# Resources moto refuses although CloudFormation accepts them: (type, property, value) → why.
+# Resources moto refuses although CloudFormation accepts them: (type, property, value) → why;
+# value ... matches the property whatever its value.
 MOTO_GAPS = {
     ("AWS::ElasticLoadBalancingV2::Listener", "Protocol", "TCP"): "moto's ELBv2 accepts only HTTP and HTTPS listeners",
+    ("AWS::ElasticLoadBalancingV2::LoadBalancer", "SubnetMappings", ...): (
+        "moto's CloudFormation reads only Subnets, so a load balancer with Elastic IPs has no subnet"
+    ),
 }
 
 
 def _gap(resource: dict) -> str | None:
     for (kind, prop, value), _why in MOTO_GAPS.items():
-        if resource["Type"] == kind and resource.get("Properties", {}).get(prop) == value:
-            return f"{kind} ({prop}: {value})"
+        properties = resource.get("Properties", {})
+        if resource["Type"] == kind and prop in properties and (value is ... or properties[prop] == value):
+            return f"{kind} ({prop}{'' if value is ... else f': {value}'})"
     return None
 
 
@@ -232,3 +237,46 @@ def test_another_iac_choice_is_said_in_the_header():
     head = text.split("AWSTemplateFormatVersion")[0]
     assert f"Your infrastructure-as-code choice is {domain.candidate('terraform').name}, not CloudFormation" in head
     assert "infrastructure-as-code choice" not in design_template(BOOK, design, design_url="-")
+
+
+# Fixed IPs with HTTP routing or WAF (finding static-ips-alb-needs-nlb) -----------------
+
+
+def _example(example_id):
+    return next((b, e) for b, e in EXAMPLES if e.id == example_id)
+
+
+def test_fixed_ips_with_routing_build_the_nlb_to_internal_alb_to_servers_chain():
+    blueprint, example = _example("two-region-partner-portal")
+    design = design_of(blueprint, example.answers)
+    assert "static-ips-alb-needs-nlb" in {f.finding.id for f in design.findings}
+    parts = {p.id: p for p in design_parts(BOOK, design)}
+    assert "nlb" not in parts
+    assert "alb" not in parts
+    assert parts["nlb-to-alb"].connects == (("alb-internal", "TCP 80/443"),)  # the diagram draws the chain
+    assert parts["alb-internal"].connects == (("app-fleet-ec2", "HTTP"),)
+    assert parts["alb-internal"].finding == "static-ips-alb-needs-nlb"
+    resources = yaml.safe_load(template_of(blueprint, example.answers))["Resources"]
+    assert resources["AppLoadBalancer"]["Properties"]["Scheme"] == "internal"
+    to_alb = resources["AlbTargetGroupHttp"]["Properties"]
+    assert (to_alb["TargetType"], to_alb["Protocol"], to_alb["Targets"]) == ("alb", "TCP", [{"Id": {"Ref": "AppLoadBalancer"}, "Port": 80}])
+    assert resources["NlbHttpListener"]["Properties"]["LoadBalancerArn"] == {"Ref": "NetworkLoadBalancer"}
+    assert "SubnetMappings" in resources["NetworkLoadBalancer"]["Properties"]  # the Elastic IPs
+    # The servers sit behind the ALB, not the NLB; the ALB reaches them through its own group.
+    assert resources["AppTargetGroup"]["Properties"]["Protocol"] == "HTTP"
+    assert resources["HttpListener"]["Properties"]["DefaultActions"][0]["TargetGroupArn"] == {"Ref": "AppTargetGroup"}
+    assert resources["AppGroup"]["Properties"]["TargetGroupARNs"] == [{"Ref": "AppTargetGroup"}]
+    assert "TcpListener" not in resources
+    assert resources["AppFromInternalAlb"]["Properties"]["SourceSecurityGroupId"] == {"Ref": "InternalAlbSecurityGroup"}
+
+
+def test_tls_passthrough_keeps_the_plain_nlb_even_mid_design():
+    blueprint, example = _example("tls-passthrough-containers")
+    parts = {p.id for p in design_parts(BOOK, design_of(blueprint, example.answers))}
+    assert "nlb" in parts
+    assert not {"nlb-to-alb", "alb-internal"} & parts
+    # Mid-design (the last answer not given yet): the finding surely cannot hold, so the NLB is drawn.
+    design = design_of(blueprint, example.answers[:-1])
+    assert not design.complete
+    assert design.outcome("load-balancer").chosen.id == "nlb"
+    assert "nlb" in {p.id for p in design_parts(BOOK, design)}
