@@ -161,11 +161,13 @@ def design_questionnaire(request: HttpRequest, blueprint_id: str) -> HttpRespons
     else:
         nq = design.next_question
         key, question, decision_title = nq.key, nq.question, nq.decision.title if nq.decision else None
-    # "3 of 7": the decision's place among those that apply (skipped ones do not count).
-    applying = [o.domain.id for o in design.decisions if o.status != SKIPPED]
-    total = design.next_question.total if design.next_question else len(applying)
+    # "3 of 7": the decision's place in the blueprint, numbered as the sketch numbers them (a decision
+    # the answers skip keeps its number: the sketch shows it "not needed"); the bar counts those settled.
+    order = [d.domain for d in blueprint.decisions]
     domain_id = key.partition(".")[0] if "." in key else None
-    position = applying.index(domain_id) + 1 if domain_id in applying else 0
+    position = order.index(domain_id) + 1 if domain_id in order else 0
+    total = len(order)
+    settled = sum(1 for o in design.decisions if o.status in (MADE, SKIPPED))
     at = keys.index(edit) if edit else len(keys)
     previous = keys[:at]
     rows = []
@@ -191,8 +193,8 @@ def design_questionnaire(request: HttpRequest, blueprint_id: str) -> HttpRespons
         "hidden_after": canonical[at + 1 :] if edit else (),
         "answered": rows,
         "position": position,
-        "done": max(position - 1, 0),  # decisions behind this one, for the progress bar
-        "total": max(total, position),
+        "done": settled,
+        "total": total,
         "sketch": _sketch(design),
         "restart_url": url_path("design", blueprint.id),
         "back_url": change_urls[previous[-1]] if previous else None,
@@ -426,7 +428,10 @@ def saved_diagram(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
 def saved_template(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
     if not snapshot.template:
         raise Http404("This saved design was kept before designs had CloudFormation starters.")
-    return _yaml_response(snapshot.template, template_filename(snapshot.domain, snapshot.rules_version))
+    # The slug too: two saved designs of one rules version are two different files.
+    return _yaml_response(
+        snapshot.template, template_filename(snapshot.domain, snapshot.rules_version).replace(".yaml", f"-{snapshot.slug}.yaml")
+    )
 
 
 def saved_markdown(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:

@@ -93,6 +93,8 @@ def test_a_carried_answer_is_not_asked_again(client):
     content = page(client, f"{START}?{database_done}")
     # "How does your software reach its data?" was answered by `files=shared`.
     assert "2 of 2 · Where do the files live?" in content
+    # The bar counts the decisions settled, out of the blueprint's decisions, as the sketch numbers them.
+    assert '<progress class="progress" value="1" max="2"' in content
     assert '<h1 tabindex="-1">Which operating systems mount the files?</h1>' in content
     assert "How does your software reach its data?" not in content
     # The sketch shows the decision made.

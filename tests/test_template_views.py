@@ -60,7 +60,7 @@ def test_a_saved_design_keeps_its_template_bytes(client):
     saved = client.get(f"/s/{snapshot.slug}/template.yaml")
     assert saved.status_code == HTTPStatus.OK
     assert saved["Content-Type"] == "application/yaml; charset=utf-8"
-    assert saved["Content-Disposition"] == f'attachment; filename="small-app-{snapshot.rules_version}.yaml"'
+    assert saved["Content-Disposition"] == f'attachment; filename="small-app-{snapshot.rules_version}-{snapshot.slug}.yaml"'
     assert saved.content.endswith(b"# then\n")
     assert f'href="/s/{snapshot.slug}/template.yaml" download' in client.get(f"/s/{snapshot.slug}").content.decode()
     assert f"/s/{snapshot.slug}/template.yaml\n" in client.get(f"/s/{snapshot.slug}.md").content.decode()
