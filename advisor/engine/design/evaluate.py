@@ -25,8 +25,8 @@ class NextQuestion:
     key: str  # as in the URL: "public_name" or "database.purpose"
     question: Question
     decision: DecisionSpec | None  # None for the blueprint's own questions
-    position: int  # 1-based among the decisions that apply (0 for the blueprint's own questions)
-    total: int  # decisions that apply so far, and those not reached yet
+    position: int  # 1-based place of its decision in the blueprint (0 for the blueprint's own questions)
+    total: int  # the blueprint's decisions (a skipped one keeps its number: the page shows it "not needed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +114,6 @@ def design_evaluate(book: RuleBook, blueprint: Blueprint, answers: Mapping[str, 
         next_question = NextQuestion(question.id, question, None, 0, len(blueprint.decisions))
 
     outcomes: list[DecisionOutcome] = []
-    applying = 0
     for spec in blueprint.decisions:
         domain = book.domain(spec.domain)
         if next_question is not None:
@@ -126,7 +125,6 @@ def design_evaluate(book: RuleBook, blueprint: Blueprint, answers: Mapping[str, 
                 facts[fact_key(domain.id, question.id)] = NOT_ASKED
             facts[chosen_key(domain.id)] = NOT_ASKED
             continue
-        applying += 1
         carried: dict[str, str] = {}
         for carry in spec.carry:
             if truth(carry.when, facts) is True:
@@ -145,8 +143,7 @@ def design_evaluate(book: RuleBook, blueprint: Blueprint, answers: Mapping[str, 
                 facts[key] = choice_id
         if not advice.complete:
             question = advice.next_question
-            total = applying + len(blueprint.decisions) - len(outcomes) - 1
-            next_question = NextQuestion(fact_key(domain.id, question.id), question, spec, applying, total)
+            next_question = NextQuestion(fact_key(domain.id, question.id), question, spec, len(outcomes) + 1, len(blueprint.decisions))
             outcomes.append(DecisionOutcome(spec, domain, ASKING, advice, used_carries))
             continue
         chosen = advice.top.candidate if advice.top is not None and advice.decided else None
