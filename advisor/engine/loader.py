@@ -119,14 +119,10 @@ def _yaml_files(folder: Path, display_root: Path) -> tuple[list[Path], list[Prob
     return files, problems
 
 
-def _fragments_load(
-    rules_dir: Path, display_root: Path, domains: dict[str, m.Domain], blueprints: list, digest
-) -> tuple[list, list, list[Problem]]:
-    """rules/fragments/*.yaml: the CloudFormation starter's building blocks (advisor/engine/design/fragments.py).
-    Read after the blueprints, since their conditions may name the blueprints' findings."""
-    from .design.fragments import FRAGMENTS_FOLDER, fragment_part, fragments_build
-
-    files, problems = _yaml_files(rules_dir / FRAGMENTS_FOLDER, display_root)
+def _kind_parts(rules_dir: Path, folder: str, display_root: Path, digest, parse) -> tuple[list[tuple[_Part, str]], list[Problem]]:
+    """(part, file stem) for each *.yaml file of a rules/ folder of another kind (blueprints, fragments),
+    read with the rule files' care and counted in the rules version."""
+    files, problems = _yaml_files(rules_dir / folder, display_root)
     parts = []
     for path in files:
         display_path = _display(path, display_root)
@@ -135,10 +131,21 @@ def _fragments_load(
             problems += read_problems
             continue
         digest.update(path.relative_to(rules_dir).as_posix().encode() + b"\0" + raw + b"\0")
-        part, file_problems = _part_read(raw, display_path, fragment_part)
+        part, file_problems = _part_read(raw, display_path, parse)
         problems += file_problems
         if part is not None:
             parts.append((part, path.stem))
+    return parts, problems
+
+
+def _fragments_load(
+    rules_dir: Path, display_root: Path, domains: dict[str, m.Domain], blueprints: list, digest
+) -> tuple[list, list, list[Problem]]:
+    """rules/fragments/*.yaml: the CloudFormation starter's building blocks (advisor/engine/design/fragments.py).
+    Read after the blueprints, since their conditions may name the blueprints' findings."""
+    from .design.fragments import FRAGMENTS_FOLDER, fragment_part, fragments_build
+
+    parts, problems = _kind_parts(rules_dir, FRAGMENTS_FOLDER, display_root, digest, fragment_part)
     if problems:
         return [], [], problems
     fragments, not_built, build_problems = fragments_build(parts, domains, [b for b in blueprints if b is not None])
@@ -146,33 +153,15 @@ def _fragments_load(
 
 
 def _blueprints_load(rules_dir: Path, display_root: Path, domains: dict[str, m.Domain], digest) -> tuple[list, list[Problem]]:
-    """rules/blueprints/*.yaml, read with the same care as rule files (advisor/engine/design/loader.py)."""
+    """rules/blueprints/*.yaml (advisor/engine/design/loader.py)."""
     from .design.loader import BLUEPRINTS_FOLDER, blueprint_build, blueprint_part
 
-    folder = rules_dir / BLUEPRINTS_FOLDER
-    if not folder.exists():
-        return [], []
-    if folder.is_symlink():
-        return [], [_link_problem(folder, display_root)]
-    blueprints, problems = [], []
-    for path in sorted(folder.iterdir()):
-        if path.suffix != ".yaml":
-            continue
-        display_path = _display(path, display_root)
-        if path.is_symlink():
-            problems.append(_link_problem(path, display_root))
-            continue
-        raw, read_problems = _file_read(path, display_path)
-        if raw is None:
-            problems += read_problems
-            continue
-        digest.update(path.relative_to(rules_dir).as_posix().encode() + b"\0" + raw + b"\0")
-        part, file_problems = _part_read(raw, display_path, blueprint_part)
-        problems += file_problems
-        if part is not None:
-            blueprint, build_problems = blueprint_build(part, path.stem, domains)
-            problems += build_problems
-            blueprints.append(blueprint)
+    parts, problems = _kind_parts(rules_dir, BLUEPRINTS_FOLDER, display_root, digest, blueprint_part)
+    blueprints = []
+    for part, stem in parts:
+        blueprint, build_problems = blueprint_build(part, stem, domains)
+        problems += build_problems
+        blueprints.append(blueprint)
     return blueprints, problems
 
 
