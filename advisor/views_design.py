@@ -276,10 +276,15 @@ def _diagram_svg(diagram: Diagram) -> str:
     return render_to_string("advisor/diagram.svg", {"diagram": diagram, "standalone": True})
 
 
-def _svg_response(svg: str, filename: str) -> HttpResponse:
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+def _file_response(body: str, content_type: str, filename: str, *, disposition: str = "inline") -> HttpResponse:
+    """A design's file (diagram, template) under the name a download keeps."""
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
+
+
+def _svg_response(svg: str, filename: str) -> HttpResponse:
+    return _file_response(svg, "image/svg+xml", filename)
 
 
 @read_only
@@ -314,9 +319,7 @@ def _template(design: Design) -> str:
 
 
 def _yaml_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _file_response(text, "application/yaml", filename, disposition="attachment")
 
 
 @read_only
