@@ -14,7 +14,6 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
@@ -35,6 +34,7 @@ from .engine.design import (
 )
 from .engine.design.diagram import Diagram, diagram_layout, diagram_outline
 from .engine.design.parts import design_parts
+from .engine.design.svg import diagram_svg
 from .engine.design.template import design_template, template_filename
 from .engine.document import question_document
 from .models import DESIGN, Snapshot, snapshot_create
@@ -273,7 +273,7 @@ def _diagram(design: Design) -> Diagram:
 
 def _diagram_svg(diagram: Diagram) -> str:
     """The downloadable file: presentation attributes only, so it looks right on its own."""
-    return render_to_string("advisor/diagram.svg", {"diagram": diagram, "standalone": True})
+    return diagram_svg(diagram, standalone=True)
 
 
 def _file_response(body: str, content_type: str, filename: str, *, disposition: str = "inline") -> HttpResponse:
@@ -299,7 +299,12 @@ def design_result(request: HttpRequest, blueprint_id: str) -> HttpResponse:
     return render(
         request,
         "advisor/design_result.html",
-        _result_context(blueprint, document, diagram=diagram, diagram_outline=diagram_outline(diagram)),
+        _result_context(
+            blueprint,
+            document,
+            diagram_inline=mark_safe(diagram_svg(diagram, standalone=False)),  # noqa: S308 - diagram_svg escapes every text
+            diagram_outline=diagram_outline(diagram),
+        ),
     )
 
 

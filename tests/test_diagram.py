@@ -1,7 +1,7 @@
 """The design diagram (issue 14): the layout's geometry, golden SVGs, the views, and a look in Chromium.
 
 Golden files: tests/golden/<design>.svg are the standalone SVGs of the hand-made designs below.
-After a deliberate change to the layout or the template, refresh them and look at the diff:
+After a deliberate change to the layout or its drawing (advisor.engine.design.svg), refresh them and look at the diff:
 
     DIAGRAM_GOLDEN_REFRESH=1 .venv/bin/python -m pytest tests/test_diagram.py -k golden
 """
@@ -12,7 +12,6 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
-from django.template.loader import render_to_string
 
 from advisor.engine.design import design_evaluate
 from advisor.engine.design.diagram import (
@@ -28,6 +27,7 @@ from advisor.engine.design.diagram import (
     text_wrap,
 )
 from advisor.engine.design.parts import Part, design_parts
+from advisor.engine.design.svg import diagram_svg
 from advisor.models import Snapshot
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -90,7 +90,7 @@ def layout(name):
 
 
 def svg(diagram) -> str:
-    return render_to_string("advisor/diagram.svg", {"diagram": diagram, "standalone": True})
+    return diagram_svg(diagram, standalone=True)
 
 
 # Geometry ------------------------------------------------------------------------
@@ -268,7 +268,7 @@ def test_the_svg_is_accessible_and_safe_under_a_strict_csp():
     assert '<title id="dg-title">Test design: web</title>' in drawn
     assert "<desc id=" in drawn
     assert not re.search(r"<script|<style|style=|href=\"http|xlink:href|@import", drawn)
-    inline = render_to_string("advisor/diagram.svg", {"diagram": layout("web"), "standalone": False})
+    inline = diagram_svg(layout("web"), standalone=False)
     assert inline.startswith("<svg")
     assert "Amazon Aurora" in inline
 

@@ -1,6 +1,6 @@
 """A design's architecture diagram as plain data (issue 14): groups, nodes and edges with positions.
 
-Pure Python, no Django: templates/advisor/diagram.svg only draws what this computes, so the
+Pure Python, no Django: advisor.engine.design.svg only draws what this computes, so the
 same parts always give the same SVG, byte for byte. The layout follows AWS's diagram
 conventions (STYLE.md, "For diagrams"): AWS Cloud → Region → VPC → two Availability Zones as
 dashed columns → subnet tier rows; regional services outside the VPC, global ones outside the
