@@ -210,9 +210,13 @@ def design_questionnaire(request: HttpRequest, blueprint_id: str) -> HttpRespons
 
 
 def _result_context(blueprint: Blueprint | None, document: dict, *, changeable: bool = True, **extra) -> dict:
-    """What design_result.html needs. No Change links when frozen (saved) or the blueprint is gone."""
+    """What design_result.html needs. No Change buttons when frozen (saved) or the blueprint is gone.
+
+    A design has thirty-odd answers: a Change *link* each would repeat all of them (a kilobyte
+    apiece, 40 % of the page). The answers are written once, in the hidden form `change_form`
+    names; every Change button submits it with `edit=<key>`: the same URL a link would open."""
     answers = [(a["key"], a["choice"]) for a in document["answers"]]
-    change_urls = _edit_urls(blueprint.id, answers) if blueprint and changeable else {}
+    changeable = bool(blueprint and changeable)
     findings = [
         (SEVERITY_TITLES.get(severity, severity), [f for f in document["findings"] if f["severity"] == severity])
         for severity in SEVERITY_TITLES
@@ -222,21 +226,25 @@ def _result_context(blueprint: Blueprint | None, document: dict, *, changeable: 
         "result": document,
         "answers_query": _query(answers),
         "chosen_names": _chosen_names(document),
-        "change_urls": change_urls,
+        "changeable": changeable,
+        "change_form": {"action": url_path("design", blueprint.id), "answers": answers} if changeable else None,
         "findings_by_severity": [(title, found) for title, found in findings if found],
-        "decision_rows": [_decision_row(d, change_urls) for d in document["decisions"]],
-        "answer_rows": [(a, change_urls.get(a["key"])) for a in document["answers"]],
+        "decision_rows": [_decision_row(d, changeable) for d in document["decisions"]],
+        "answer_rows": [(a, a["key"] if changeable else None) for a in document["answers"]],
         **extra,
     }
 
 
-def _decision_row(decision: dict, change_urls: dict[str, str]) -> dict:
-    """A decision of the result document with what its card links to: the Change link beside each
-    answer that would decide it (when undecided), and the answers that earlier ones carried."""
+def _decision_row(decision: dict, changeable: bool) -> dict:
+    """A decision of the result document with what its card offers: a Change button beside each
+    answer that would decide it (when undecided or "Not sure"), and the answers earlier ones carried.
+    Nothing in it names the whole design, so a card reads the same on every design that shows it."""
     carried = set(decision.get("carried") or ())
     return {
         "d": decision,
-        "alternatives": [(alt, change_urls.get(f"{decision['domain']}.{alt['question']}")) for alt in decision.get("alternatives") or ()],
+        "alternatives": [
+            (alt, f"{decision['domain']}.{alt['question']}" if changeable else None) for alt in decision.get("alternatives") or ()
+        ],
         "carried": [a for a in decision.get("answers") or () if a["question"] in carried],
     }
 

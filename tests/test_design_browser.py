@@ -84,7 +84,9 @@ def test_back_change_and_a_skipped_decision(live_server, watched: Page):  # noqa
     page = watched
     page.set_viewport_size(DESKTOP)
     page.goto(f"{live_server.url}/design/small-app/result?{QUERY}")
-    page.get_by_role("link", name="Change your answer to “Does the application keep files?”").click()
+    # A button submitting the page's one form of answers: the questionnaire opens with every answer kept.
+    page.get_by_role("button", name="Change your answer to “Does the application keep files?”").click()
+    expect(page).to_have_url(re.compile(r"/design/small-app/\?files=shared&.*&edit=files$"))
     expect(page.locator("#files-shared")).to_be_checked()
     answer(page, "files", "none")
     # Storage no longer applies: its answer is dropped and the design is complete.

@@ -138,6 +138,19 @@ def not_told_by(reasons: list[dict], cautions: list[dict]) -> list[dict]:
     return [reason for reason in reasons if reason["rule"] != "lifecycle"]
 
 
+@register.filter
+def nested_items(items: list[dict]) -> list:
+    """A diagram outline's [{"text", "items"}] tree in the shape Django's `unordered_list` filter
+    draws: each text followed by the list of its children. One filter call, where a template
+    including itself per item cost a context per item."""
+    nested: list = []
+    for item in items:
+        nested.append(item["text"])
+        if item["items"]:
+            nested.append(nested_items(item["items"]))
+    return nested
+
+
 # Markdown (result.md) ---------------------------------------------------------
 # Rule files come from pull requests and answers' labels from them: their text must
 # read as text in a Markdown viewer, never as a link, image, raw HTML or heading.
