@@ -56,7 +56,8 @@ def change_url(content: str, key: str) -> str:
     form.feed(content)
     assert form.action is not None, "no change form on the page"
     assert key in form.buttons, f"no Change button for {key}: {sorted(form.buttons)}"
-    assert form.buttons[key]["name"] == "edit" and form.buttons[key]["type"] == "submit"
+    assert form.buttons[key]["name"] == "edit"
+    assert form.buttons[key]["type"] == "submit"
     return f"{form.action}?{urlencode([*form.fields, ('edit', key)])}"
 
 
