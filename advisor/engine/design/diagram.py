@@ -548,8 +548,19 @@ def _spread(box: Box, along_x: bool) -> list[int]:
     return [start + size // 2, start + size // 4, start + 3 * size // 4]
 
 
-def _crossings(points, obstacles: list[Box]) -> int:
-    return sum(1 for segment in itertools.pairwise(points) for o in obstacles if _segment_box(segment, 2).overlaps(o))
+def _crossings(points, obstacles: list[tuple[int, int, int, int]]) -> int:
+    """How many (segment, obstacle) pairs touch: each segment widened by 2 on every side.
+
+    Obstacles are (x, y, right, bottom) tuples and the test is Box.overlaps written out: this runs
+    for every candidate path of every arrow, the diagram's hottest loop."""
+    count = 0
+    for (x1, y1), (x2, y2) in itertools.pairwise(points):
+        left, right = (x1 - 2, x2 + 2) if x1 <= x2 else (x2 - 2, x1 + 2)
+        top, bottom = (y1 - 2, y2 + 2) if y1 <= y2 else (y2 - 2, y1 + 2)
+        for ox, oy, oright, obottom in obstacles:
+            if left < oright and ox < right and top < obottom and oy < bottom:
+                count += 1
+    return count
 
 
 def _route(a: Box, b: Box, obstacles: list[Box], channels) -> tuple[tuple[int, int], ...]:
@@ -593,9 +604,11 @@ def _route(a: Box, b: Box, obstacles: list[Box], channels) -> tuple[tuple[int, i
             elif cy < a.y:
                 candidates.append(((a.cx, a.y), (a.cx, cy), (ex - step, cy), (ex - step, b.cy), (ex, b.cy)))
 
+    corners = [(o.x, o.y, o.right, o.bottom) for o in obstacles]
+
     def score(points):
         length = sum(abs(x2 - x1) + abs(y2 - y1) for (x1, y1), (x2, y2) in itertools.pairwise(points))
-        return (_crossings(points, obstacles), len(points), length)
+        return (_crossings(points, corners), len(points), length)
 
     return min(candidates, key=score)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..document import _standing_document, advice_document, question_document
-from ..evaluate import unsure_alternatives
+from ..document import _standing_document, question_document
+from ..evaluate import Alternative, unsure_alternatives
 from ..result import _headline, _lost_on, _quotes, _standing
 from .evaluate import MADE, SKIPPED, DecisionOutcome, Design, fact_describe
 from .model import SEVERITIES
@@ -17,15 +18,30 @@ def _result_url(outcome: DecisionOutcome) -> str | None:
     return f"/{outcome.domain.id}/result?{outcome.result_url_query}" if outcome.status == MADE else None
 
 
-def _alternatives(outcome: DecisionOutcome) -> list:
+def _alternatives(outcome: DecisionOutcome) -> tuple[Alternative, ...]:
     if outcome.status != MADE:
-        return []
+        return ()
     answers = dict(outcome.advice.answers)
-    return list(unsure_alternatives(outcome.domain, answers, rules_version=outcome.advice.rules_version, advice=outcome.advice))
+    return unsure_alternatives(outcome.domain, answers, rules_version=outcome.advice.rules_version, advice=outcome.advice)
 
 
-def design_document(design: Design) -> dict[str, Any]:
-    """The API's document (DESIGN.md, "Designs")."""
+def design_alternatives(design: Design) -> dict[str, tuple[Alternative, ...]]:
+    """Each made decision's "Not sure" answers that another answer would change (by domain id).
+
+    The costliest part of a design's documents (an evaluation per other choice of each "Not
+    sure"): worked out once and handed to both documents that show it."""
+    return {outcome.domain.id: _alternatives(outcome) for outcome in design.decisions}
+
+
+def _would_decide(alternatives: Sequence[Alternative]) -> list[dict[str, str]]:
+    """As the domain's own advice document says it (advisor.engine.document.advice_document)."""
+    return [{"question": a.question.id, "choice": a.choice_id, "top": a.top.id} for a in alternatives]
+
+
+def design_document(design: Design, *, alternatives: Mapping[str, Sequence[Alternative]] | None = None) -> dict[str, Any]:
+    """The API's document (DESIGN.md, "Designs"). `alternatives`: design_alternatives(design), when the caller has them."""
+    if alternatives is None:
+        alternatives = design_alternatives(design)
     nxt = design.next_question
     decisions = []
     for outcome in design.decisions:
@@ -43,7 +59,7 @@ def design_document(design: Design) -> dict[str, Any]:
                 "answers": dict(outcome.advice.answers) if outcome.advice else {},
                 "carried": dict(outcome.carried),
                 "skipped_because": dict(outcome.skipped_because),
-                "would_decide": advice_document(advice)["would_decide"] if advice is not None else [],
+                "would_decide": _would_decide(alternatives[outcome.domain.id]),
             }
         )
     return {
@@ -87,7 +103,7 @@ def _fact_quotes(book, design: Design, facts) -> list[dict[str, str]]:
     return quotes
 
 
-def _decision_entry(book, design: Design, outcome: DecisionOutcome) -> dict[str, Any]:
+def _decision_entry(book, design: Design, outcome: DecisionOutcome, alternatives: Sequence[Alternative]) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "domain": outcome.domain.id,
         "domain_title": outcome.domain.title,
@@ -108,7 +124,7 @@ def _decision_entry(book, design: Design, outcome: DecisionOutcome) -> dict[str,
     entry["headline"] = _headline(advice)
     entry["alternatives"] = [
         {"question": a.question.id, "text": a.question.text, "label": a.question.choice(a.choice_id).label, "top_name": a.top.name}
-        for a in _alternatives(outcome)
+        for a in alternatives
     ]
     if advice.top is not None:
         # Undecided answers still rank a usual default first: shown as such, never as the choice.
@@ -121,6 +137,7 @@ def _decision_entry(book, design: Design, outcome: DecisionOutcome) -> dict[str,
 
 def design_result_build(book, design: Design) -> dict[str, Any]:
     """Everything a design result page shows, as JSON-ready data (saved designs keep it verbatim)."""
+    alternatives = design_alternatives(design)
     answers = []
     for key, value in design.answers:
         domain_id, dot, _ = key.partition(".")
@@ -147,8 +164,8 @@ def design_result_build(book, design: Design) -> dict[str, Any]:
         "rules_version": design.rules_version,
         "complete": design.complete,
         "answers": answers,
-        "decisions": [_decision_entry(book, design, outcome) for outcome in design.decisions],
+        "decisions": [_decision_entry(book, design, outcome, alternatives[outcome.domain.id]) for outcome in design.decisions],
         "findings": sorted(findings, key=lambda f: SEVERITIES.index(f["severity"])),
         "severities": {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITIES},
-        "document": design_document(design),
+        "document": design_document(design, alternatives=alternatives),
     }
