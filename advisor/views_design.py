@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django_htmx.http import HttpResponseClientRedirect, push_url
@@ -227,12 +228,27 @@ def _result_context(blueprint: Blueprint | None, document: dict, *, changeable: 
         "answers_query": _query(answers),
         "chosen_names": _chosen_names(document),
         "changeable": changeable,
-        "change_form": {"action": url_path("design", blueprint.id), "answers": answers} if changeable else None,
+        "change_form": {"action": url_path("design", blueprint.id), "fields": _hidden_fields(answers)} if changeable else None,
         "findings_by_severity": [(title, found) for title, found in findings if found],
         "decision_rows": [_decision_row(d, changeable) for d in document["decisions"]],
-        "answer_rows": [(a, a["key"] if changeable else None) for a in document["answers"]],
+        "answer_groups": _answer_groups(document["answers"], changeable),
         **extra,
     }
+
+
+def _hidden_fields(answers) -> str:
+    # Thirty-odd inputs: one call, not a template loop over them.
+    return format_html_join("", '<input type="hidden" name="{}" value="{}">', answers)
+
+
+def _answer_groups(answers: list[dict], changeable: bool) -> list[tuple[str, list[tuple[dict, str | None]]]]:
+    """The answers under their decision's title, in the order asked: [(group, [(answer, key to change)])]."""
+    groups: list[tuple[str, list]] = []
+    for answer in answers:
+        if not groups or groups[-1][0] != answer["group"]:
+            groups.append((answer["group"], []))
+        groups[-1][1].append((answer, answer["key"] if changeable else None))
+    return groups
 
 
 def _decision_row(decision: dict, changeable: bool) -> dict:
