@@ -230,7 +230,7 @@ def _result_context(blueprint: Blueprint | None, document: dict, *, changeable: 
         "changeable": changeable,
         "change_form": {"action": url_path("design", blueprint.id), "fields": _hidden_fields(answers)} if changeable else None,
         "findings_by_severity": [(title, found) for title, found in findings if found],
-        "decision_rows": [_decision_row(d, changeable) for d in document["decisions"]],
+        "decision_cards": [_decision_card(d, changeable) for d in document["decisions"]],
         "answer_groups": _answer_groups(document["answers"], changeable),
         **extra,
     }
@@ -251,17 +251,26 @@ def _answer_groups(answers: list[dict], changeable: bool) -> list[tuple[str, lis
     return groups
 
 
-def _decision_row(decision: dict, changeable: bool) -> dict:
-    """A decision of the result document with what its card offers: a Change button beside each
-    answer that would decide it (when undecided or "Not sure"), and the answers earlier ones carried.
-    Nothing in it names the whole design, so a card reads the same on every design that shows it."""
+def _decision_card(decision: dict, changeable: bool) -> dict:
+    """What a decision's card shows, and nothing else: the card is rendered once per process for all
+    the designs that give it (its key is this dict). A Change button beside each answer that would
+    decide it (when undecided or "Not sure"), and the answers earlier ones carried. Saved designs'
+    older documents may lack a field: each is read with a default."""
+    chosen = decision.get("chosen")
     carried = set(decision.get("carried") or ())
     return {
-        "d": decision,
+        "domain": decision["domain"],
+        "title": decision["title"],
+        "status": decision["status"],
+        "skipped_because": decision.get("skipped_because") or [],
+        "chosen": {"name": chosen["name"], "summary": chosen["summary"], "cost": chosen["cost"]} if chosen else None,
+        "reasons": chosen["reasons"][:3] if chosen else [],
+        "default_name": (decision.get("default") or {}).get("name", ""),
         "alternatives": [
             (alt, f"{decision['domain']}.{alt['question']}" if changeable else None) for alt in decision.get("alternatives") or ()
         ],
         "carried": [a for a in decision.get("answers") or () if a["question"] in carried],
+        "result_url": decision.get("result_url") or "",
     }
 
 

@@ -40,8 +40,11 @@ def _reversed(prefix: str, name: str, args: tuple[str, ...]) -> str:
 # A result page is mostly the same few fragments in new combinations: a rule's
 # explanation for a given answer, a row of the trace, a question's radios. Each
 # costs 15-40 µs to render and is shared by every answer set that shows it.
-# Only such leaves use it: a fragment that is nearly unique per page (a whole
-# card, the whole trace) would only crowd them out.
+# Only such leaves use it: a fragment that is nearly unique per page (a domain
+# result's card, the whole trace) would only crowd them out. A design's decision
+# card is a leaf of a design page: the same for every design that gives that
+# decision the same answers (61 % of the cards of 200 random shipped designs
+# repeated one already drawn).
 
 ONCE_LIMIT = 2048  # fragments kept per process: a few hundred bytes to a few KB each
 _once: OrderedDict[tuple, str] = OrderedDict()  # least recently used first
