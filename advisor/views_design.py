@@ -9,6 +9,7 @@ found) is the engine's; these only parse, call and render.
 
 from __future__ import annotations
 
+from html import escape
 from http import HTTPStatus
 
 from django.conf import settings
@@ -16,7 +17,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django_htmx.http import HttpResponseClientRedirect, push_url
@@ -237,8 +237,8 @@ def _result_context(blueprint: Blueprint | None, document: dict, *, changeable: 
 
 
 def _hidden_fields(answers) -> str:
-    # Thirty-odd inputs: one call, not a template loop over them.
-    return format_html_join("", '<input type="hidden" name="{}" value="{}">', answers)
+    # Thirty-odd inputs in one join, not a template loop (nor format_html_join: five times slower).
+    return mark_safe("".join(f'<input type="hidden" name="{escape(key)}" value="{escape(choice)}">' for key, choice in answers))  # noqa: S308 - escaped here
 
 
 def _answer_groups(answers: list[dict], changeable: bool) -> list[tuple[str, list[tuple[dict, str | None]]]]:

@@ -67,8 +67,8 @@ def _plain(value: Any) -> Any:
 
 
 def definition(item: Question | Candidate | Rule | Example, *, skip: Collection[str] = ()) -> dict[str, Any]:
-    """An item's fields as field → value, without where it sits in a file."""
-    return {f.name: _plain(getattr(item, f.name)) for f in fields(item) if f.name != "location" and f.name not in skip}
+    """An item's fields as field → value, without where it sits in a file (nor what is derived from them)."""
+    return {f.name: _plain(getattr(item, f.name)) for f in fields(item) if f.compare and f.name != "location" and f.name not in skip}
 
 
 def rule_definitions(domain: Domain) -> dict[str, dict[str, Any]]:

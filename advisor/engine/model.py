@@ -87,9 +87,17 @@ class Question:
     status: str = STABLE
     replaced_by: str | None = None
     location: str = ""
+    # Derived when the question is built; not compared. Looked up for every answer of every page.
+    _choice_by_id: dict[str, Choice] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id: dict[str, Choice] = {}
+        for choice in self.choices:
+            by_id.setdefault(choice.id, choice)  # the first of a duplicated id wins, as a scan would find it
+        object.__setattr__(self, "_choice_by_id", by_id)
 
     def choice(self, choice_id: str) -> Choice | None:
-        return next((c for c in self.choices if c.id == choice_id), None)
+        return self._choice_by_id.get(choice_id)
 
     @property
     def offered_choices(self) -> tuple[Choice, ...]:
@@ -205,9 +213,16 @@ class RuleBook:
     blueprints: tuple[Blueprint, ...] = ()
     fragments: tuple[Fragment, ...] = ()  # rules/fragments/*.yaml: what a design's CloudFormation starter builds
     not_built: tuple[NotBuilt, ...] = ()  # decisions and candidates the starter leaves out, with why
+    _domain_by_id: dict[str, Domain] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id: dict[str, Domain] = {}
+        for domain in self.domains:
+            by_id.setdefault(domain.id, domain)  # the first of a duplicated id wins, as a scan would find it
+        object.__setattr__(self, "_domain_by_id", by_id)
 
     def domain(self, domain_id: str) -> Domain | None:
-        return next((d for d in self.domains if d.id == domain_id), None)
+        return self._domain_by_id.get(domain_id)
 
     def blueprint(self, blueprint_id: str) -> Blueprint | None:
         return next((b for b in self.blueprints if b.id == blueprint_id), None)
