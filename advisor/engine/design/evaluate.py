@@ -113,6 +113,12 @@ def design_evaluate(book: RuleBook, blueprint: Blueprint, answers: Mapping[str, 
         question = scope_advice.next_question
         next_question = NextQuestion(question.id, question, None, 0, len(blueprint.decisions))
 
+    by_domain: dict[str, dict[str, str]] = {}  # each decision's own answers, keyed by question id
+    for key, value in answers.items():
+        domain_id, dot, question_id = key.partition(".")
+        if dot:
+            by_domain.setdefault(domain_id, {})[question_id] = value
+
     outcomes: list[DecisionOutcome] = []
     for spec in blueprint.decisions:
         domain = book.domain(spec.domain)
@@ -130,8 +136,7 @@ def design_evaluate(book: RuleBook, blueprint: Blueprint, answers: Mapping[str, 
             if truth(carry.when, facts) is True:
                 for question_id, choice_id in carry.answer:
                     carried.setdefault(question_id, choice_id)
-        prefix = f"{domain.id}."
-        given = {k.removeprefix(prefix): v for k, v in answers.items() if k.startswith(prefix) and k.removeprefix(prefix) not in carried}
+        given = {q: c for q, c in by_domain.get(domain.id, {}).items() if q not in carried}
         advice = evaluate(domain, {**given, **carried}, rules_version=rules_version)
         asked = [(q, c) for q, c in advice.answers if q not in carried]
         canonical += [(fact_key(domain.id, q), c) for q, c in asked]
