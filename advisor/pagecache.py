@@ -26,6 +26,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -44,6 +46,58 @@ _BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding",
 _NOT_MODIFIED = ":304"  # key suffix of a page's kept 304
 _GZIP = ":gzip"  # key suffix of a page's gzip-compressed copy
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q=0(?:\.0*)?\s*(?:,|$))", re.IGNORECASE)  # "gzip", not "gzip;q=0"
+
+
+_kept_bytes: dict[str, list[int]] = {}  # per cache name, shared by its instances as LocMemCache shares its store
+
+
+class PageBudgetCache(LocMemCache):
+    """The per-worker store of kept pages: LocMemCache with a budget in bytes, not entries.
+
+    A design page is five times a domain result's size, so a count of pages says little about
+    memory. OPTIONS["MAX_BYTES"] bounds the pickled pages held; past it the least recently
+    used go, one by one, until the new page fits (a page larger than the whole budget is not
+    kept at all). LocMemCache's own store and lock do the rest; these methods run under it.
+    """
+
+    def __init__(self, name, params):
+        super().__init__(name, params)
+        self.max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES", 8 << 20))
+        self._bytes = _kept_bytes.setdefault(name, [0])
+
+    @property
+    def kept_bytes(self) -> int:
+        return self._bytes[0]
+
+    def _set(self, key, value, timeout=DEFAULT_TIMEOUT):
+        self._delete(key)  # a replaced page gives its bytes back first
+        if len(value) > self.max_bytes:
+            return
+        while self._cache and self._bytes[0] + len(value) > self.max_bytes:
+            # get() moves a page it reads to the front: the end is the least recently used.
+            oldest, dropped = self._cache.popitem()
+            self._bytes[0] -= len(dropped)
+            del self._expire_info[oldest]
+        self._cache[key] = value
+        self._cache.move_to_end(key, last=False)
+        self._expire_info[key] = self.get_backend_timeout(timeout)
+        self._bytes[0] += len(value)
+
+    def _delete(self, key):
+        value = self._cache.get(key)
+        if not super()._delete(key):
+            return False
+        self._bytes[0] -= len(value)
+        return True
+
+    def clear(self):
+        with self._lock:
+            self._cache.clear()
+            self._expire_info.clear()
+            self._bytes[0] = 0
+
+    def incr(self, key, delta=1, version=None):
+        raise NotImplementedError("kept pages are responses, not counters")
 
 
 def _not_modified(page: HttpResponse) -> HttpResponse:

@@ -107,13 +107,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "advisor-default"},
     # Per worker process, in memory: rendered result pages (advisor/pagecache.py), two entries
-    # each (the page and its 304). A page is 4 to 6 KB gzip-compressed (15 to 25 KB plain);
-    # beyond the limit the least recently used go.
+    # each (the page and its 304). Budgeted in bytes: a domain result is 5 to 7 KB kept
+    # (gzip-compressed, with its headers), a design 9 to 17 KB; beyond the budget the least
+    # recently used go.
     "results": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "advisor.pagecache.PageBudgetCache",
         "LOCATION": "advisor-results",
         "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 2 * int(os.environ.get("ADVISOR_RESULT_CACHE_PAGES", "1000"))},
+        "OPTIONS": {"MAX_BYTES": int(float(os.environ.get("ADVISOR_RESULT_CACHE_MB", "16")) * 2**20)},
     },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -67,7 +67,9 @@ def test_an_unmigrated_database_is_named_by_the_checks_and_refused_by_the_server
     serving = run("-c", "import advisor.wsgi", env=env)
     assert serving.returncode == 1
     assert "run `manage.py migrate` first" in serving.stderr
-    assert run("manage.py", "migrate", "-v0", env=env).returncode == 0
+    migrated = run("manage.py", "migrate", "-v0", env=env)
+    assert migrated.returncode == 0
+    assert "advisor.W001" not in migrated.stderr + migrated.stdout  # telling migrate to migrate is noise
     check = run("manage.py", "check", "--database", "default", "--fail-level", "WARNING", env=env)
     assert check.returncode == 0, check.stdout + check.stderr
 
@@ -135,3 +137,12 @@ def test_a_page_that_sets_a_cookie_is_never_public(client):
     assert "csrftoken" in response.cookies
     assert "public" not in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_a_retired_setting_is_named_not_ignored_in_silence():
+    check = run("manage.py", "check", env={**BARE, "DJANGO_DEBUG": "1", "ADVISOR_RESULT_CACHE_PAGES": "500"})
+    assert "advisor.W002" in check.stderr + check.stdout
+    assert "ADVISOR_RESULT_CACHE_PAGES is no longer read" in check.stderr + check.stdout
+    assert "ADVISOR_RESULT_CACHE_MB" in check.stderr + check.stdout
+    quiet = run("manage.py", "check", env={**BARE, "DJANGO_DEBUG": "1"})
+    assert "advisor.W002" not in quiet.stderr + quiet.stdout

@@ -252,3 +252,47 @@ def test_a_304_leaves_out_headers_that_describe_a_body(client):
     for header in ("Content-Encoding", "Content-Length", "Content-Type"):
         assert header not in response
     assert response["Vary"] == "Accept-Encoding"
+
+
+# The page cache's budget is bytes (DESIGN.md: design pages are five times a result's size) ------
+
+
+@pytest.fixture
+def budget():
+    from advisor.pagecache import PageBudgetCache
+
+    cache = PageBudgetCache("test-budget", {"OPTIONS": {"MAX_BYTES": 10_000}})
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def test_kept_pages_stay_within_the_byte_budget_least_recently_used_first(budget):
+    for n in range(10):
+        budget.set(f"page{n}", b"x" * 1_500)
+        assert budget.kept_bytes <= budget.max_bytes
+    kept = [n for n in range(10) if budget.get(f"page{n}") is not None]
+    assert kept == [4, 5, 6, 7, 8, 9]  # six fit (pickled, a little over 1,500 bytes each); the oldest went
+    budget.get("page4")  # read: now the most recently used
+    budget.set("big", b"y" * 4_000)
+    assert budget.get("page4") is not None
+    assert budget.get("page5") is None
+    assert budget.kept_bytes <= budget.max_bytes
+
+
+def test_a_replaced_page_gives_its_bytes_back_and_a_page_over_the_whole_budget_is_not_kept(budget):
+    budget.set("page", b"x" * 5_000)
+    before = budget.kept_bytes
+    budget.set("page", b"x" * 100)
+    assert budget.kept_bytes < before - 4_800
+    budget.set("huge", b"z" * 20_000)
+    assert budget.get("huge") is None
+    assert budget.get("page") == b"x" * 100  # nothing was dropped to make room for a page that cannot fit
+    budget.delete("page")
+    assert budget.kept_bytes == 0
+
+
+def test_the_result_cache_budget_is_a_setting_in_megabytes():
+    from django.core.cache import caches
+
+    assert caches["results"].max_bytes == 16 * 2**20  # ADVISOR_RESULT_CACHE_MB, default 16
