@@ -107,9 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "advisor-default"},
     # Per worker process, in memory: rendered result pages (advisor/pagecache.py), two entries
-    # each (the page and its 304). Budgeted in bytes: a domain result is 5 to 7 KB kept
-    # (gzip-compressed, with its headers), a design 9 to 17 KB; beyond the budget the least
-    # recently used go.
+    # each (the page and its 304). Budgeted in bytes: kept gzip-compressed, a domain result
+    # takes 4 to 6 KB and a design 6 to 14 KB (three to five times that plain); beyond the
+    # budget the least recently used go.
     "results": {
         "BACKEND": "advisor.pagecache.PageBudgetCache",
         "LOCATION": "advisor-results",

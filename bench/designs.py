@@ -50,10 +50,14 @@ def _query(answers) -> str:
     return "&".join(f"{key}={choice}" for key, choice in answers)
 
 
+def result_path(blueprint: str, answers) -> str:
+    return f"/design/{blueprint}/result?{_query(answers)}"
+
+
+def step_path(blueprint: str, answers) -> str:
+    """The questionnaire step half-way through a design (each a different fragment)."""
+    return f"/design/{blueprint}/?{_query(answers[: len(answers) // 2])}"
+
+
 def design_result_paths(count: int, rules_dir: Path | None = None) -> list[str]:
-    return [f"/design/{blueprint}/result?{_query(answers)}" for blueprint, answers in design_answer_sets(count, rules_dir)]
-
-
-def design_step_paths(count: int, rules_dir: Path | None = None) -> list[str]:
-    """Questionnaire steps half-way through the same designs (each a different fragment)."""
-    return [f"/design/{b}/?{_query(answers[: len(answers) // 2])}" for b, answers in design_answer_sets(count, rules_dir)]
+    return [result_path(blueprint, answers) for blueprint, answers in design_answer_sets(count, rules_dir)]

@@ -173,10 +173,17 @@ def paired(base: str, paths: list[str], *, rounds: int, seconds: int, headers: d
     A single run of each drifts by several per cent on a shared machine;
     alternating short rounds and averaging cancels most of that out.
     """
+    return paired_rounds(base, [paths] * rounds, seconds=seconds, headers=headers)
+
+
+def paired_rounds(
+    base: str, rounds: list[list[str]], *, seconds: int, page_seconds: int | None = None, headers: dict[str, str] | None = None
+) -> tuple[Load, Load]:
+    """paired(), with each round's own pages: e.g. pages no round has asked for before."""
     pages, yardsticks = [], []
-    for _ in range(rounds):
+    for paths in rounds:
         yardsticks.append(wrk(base, ["/healthz"], seconds=seconds))
-        pages.append(wrk(base, paths, seconds=seconds, headers=headers))
+        pages.append(wrk(base, paths, seconds=page_seconds or seconds, headers=headers))
     return _mean(pages), _mean(yardsticks)
 
 

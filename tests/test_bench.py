@@ -42,13 +42,15 @@ def test_wrk_latencies_are_read_in_milliseconds(text, ms):
 
 
 def test_design_paths_are_complete_canonical_designs(client, settings):
-    from bench.designs import design_result_paths, design_step_paths
+    from bench.designs import design_answer_sets, design_result_paths, result_path, step_path
 
     paths = design_result_paths(6, settings.ADVISOR_RULES_DIR)
     assert len(set(paths)) == len(paths) > 0
     for path in paths:
         assert client.get(path).status_code == HTTPStatus.OK, path
-    for path in design_step_paths(6, settings.ADVISOR_RULES_DIR):
+    sets = design_answer_sets(6, settings.ADVISOR_RULES_DIR)
+    assert [result_path(b, answers) for b, answers in sets] == paths
+    for path in (step_path(b, answers) for b, answers in sets):
         response = client.get(path, headers={"HX-Request": "true"})
         assert response.status_code == HTTPStatus.OK
         assert b"<html" not in response.content
