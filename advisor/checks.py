@@ -23,7 +23,7 @@ MISSING_SETTING_HINT = (
 )
 UNMIGRATED = "the database has migrations not yet applied ({names}): saving links fails until it has them"
 RETIRED_SETTINGS = {
-    "ADVISOR_RESULT_CACHE_PAGES": "the page cache budgets bytes now, not pages: set ADVISOR_RESULT_CACHE_MB (default 16 per worker)",
+    "ADVISOR_RESULT_CACHE_PAGES": "the page cache budgets bytes now, not pages: set ADVISOR_RESULT_CACHE_MB (default 10 per worker)",
 }
 _migrating: ContextVar[bool] = ContextVar("migrating", default=False)
 

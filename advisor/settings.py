@@ -114,7 +114,7 @@ CACHES = {
         "BACKEND": "advisor.pagecache.PageBudgetCache",
         "LOCATION": "advisor-results",
         "TIMEOUT": None,
-        "OPTIONS": {"MAX_BYTES": int(float(os.environ.get("ADVISOR_RESULT_CACHE_MB", "16")) * 2**20)},
+        "OPTIONS": {"MAX_BYTES": int(float(os.environ.get("ADVISOR_RESULT_CACHE_MB", "10")) * 2**20)},
     },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -295,4 +295,4 @@ def test_a_replaced_page_gives_its_bytes_back_and_a_page_over_the_whole_budget_i
 def test_the_result_cache_budget_is_a_setting_in_megabytes():
     from django.core.cache import caches
 
-    assert caches["results"].max_bytes == 16 * 2**20  # ADVISOR_RESULT_CACHE_MB, default 16
+    assert caches["results"].max_bytes == 10 * 2**20  # ADVISOR_RESULT_CACHE_MB, default 10
