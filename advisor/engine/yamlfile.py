@@ -37,6 +37,7 @@ _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -201,7 +202,8 @@ def _read_key(parent: _Open, event, line: int, lines: dict[Path, int], problems:
 def _scalar_or_problem(event: yaml.ScalarEvent, line: int, problems: list[Problem], display_path: str) -> Any:
     tag = event.tag
     if tag is None or tag == "!":  # as the composer resolves a plain or quoted scalar
-        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        # Only a plain scalar can be read as anything but a string (a quoted or block one never is).
+        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit) if event.implicit[0] else _STR
     if tag in (_INT, _FLOAT) and len(event.value) > MAX_NUMBER_CHARS:
         problems.append(
             Problem(
