@@ -75,6 +75,7 @@ ROLE_SIZE, ROLE_CHAR, ROLE_LINE = 11, 6.4, 13
 GROUP_SIZE, GROUP_CHAR = 12, 7.4
 TITLE_SIZE, TITLE_CHAR = 16, 9.6
 EDGE_SIZE, EDGE_CHAR = 11, 6.4
+LABEL_MARGIN = 4  # an arrow's label keeps this clear of tiles and other labels
 TILE_PAD, TILE_BAND = 8, 5  # inner padding; the category colour band on the tile's left
 TILE_MIN, TILE_MAX = 150, 200  # a tile's width range inside an AZ column
 PAD = 12  # a group's padding
@@ -613,6 +614,10 @@ def _route(a: Box, b: Box, obstacles: list[Box], channels) -> tuple[tuple[int, i
     return min(candidates, key=score)
 
 
+def _grown(box: Box, margin: int) -> Box:
+    return Box(box.x - margin, box.y - margin, box.w + 2 * margin, box.h + 2 * margin)
+
+
 def _edge_text(points, label: str, taken: list[Box], lines: list[Box]) -> tuple[Text, Box]:
     """The label beside the middle of a segment, the longest first, where it covers no tile or other label."""
     w, h = text_width(label, EDGE_CHAR), EDGE_SIZE + 2
@@ -626,7 +631,9 @@ def _edge_text(points, label: str, taken: list[Box], lines: list[Box]) -> tuple[
             else:  # horizontal: above the line, else below
                 at = int(x1 + (x2 - x1) / share)
                 options += [Box(at - w // 2, y1 - h - 2, w, h), Box(at - w // 2, y1 + 3, w, h)]
-    clear = [o for o in options if not any(o.overlaps(t) for t in taken)]
+    # Widths are estimates (capitals run wider than EDGE_CHAR): a label keeps LABEL_MARGIN clear of
+    # tiles and other labels, so "HTTP" never touches a subnet's name beside it.
+    clear = [o for o in options if not any(_grown(o, LABEL_MARGIN).overlaps(t) for t in taken)]
     box = next((o for o in clear if not any(o.overlaps(line) for line in lines)), clear[0] if clear else options[0])
     return Text(box.x, box.bottom - 3, label, "edge"), box
 
