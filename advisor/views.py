@@ -351,10 +351,10 @@ def _snapshot_domain(snapshot: Snapshot) -> Domain | None:
 
 
 def _saved_designs():
-    """views_design (it imports this module's helpers), for the saved links of kind "design"."""
-    from . import views_design
+    """views_saved_design (it imports this module's helpers), for the saved links of kind "design"."""
+    from . import views_saved_design
 
-    return views_design
+    return views_saved_design
 
 
 @read_only

@@ -39,7 +39,7 @@ from .engine.design.parts import design_parts
 from .engine.design.svg import diagram_svg
 from .engine.design.template import design_template, template_filename
 from .engine.document import question_document
-from .models import DESIGN, Snapshot, snapshot_create
+from .models import DESIGN, snapshot_create
 from .pagecache import BROWSER_SECONDS, CDN_SECONDS, pure_page
 from .ratelimit import snapshot_allowed
 from .rulebook import rulebook
@@ -444,118 +444,6 @@ def design_share(request: HttpRequest, blueprint_id: str) -> HttpResponse:
     response = render(request, "advisor/design_share.html#share-form" if htmx else "advisor/design_share.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-# Saved designs (/s/<slug> of kind "design"; views.py hands them over) ------------
-
-
-def saved_blueprint(snapshot: Snapshot) -> Blueprint | None:
-    return rulebook().blueprint(snapshot.domain)
-
-
-def saved_page(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
-    # Frozen: no Change links, and it renders from the saved document alone, so a
-    # design whose blueprint was later removed still opens.
-    blueprint = saved_blueprint(snapshot)
-    context = {
-        **_result_context(blueprint, snapshot.document, changeable=False),
-        "snapshot": snapshot,
-        # The stored file, inline without its XML declaration (ours, escaped when it was drawn).
-        "diagram_stored": mark_safe(snapshot.diagram.partition("?>\n")[2]) if snapshot.diagram else "",  # noqa: S308
-        "diagram_outline": snapshot.diagram_outline,
-        "rules_changed": snapshot.rules_version != rulebook().version,
-    }
-    return render(request, "advisor/design_snapshot.html", context)
-
-
-def saved_diagram(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
-    if not snapshot.diagram:
-        raise Http404("This saved design was kept before designs had diagrams.")
-    return _svg_response(snapshot.diagram, f"{snapshot.domain}-diagram-{snapshot.slug}.svg")
-
-
-def saved_template(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
-    if not snapshot.template:
-        raise Http404("This saved design was kept before designs had CloudFormation starters.")
-    # The slug too: two saved designs of one rules version are two different files.
-    return _yaml_response(
-        snapshot.template, template_filename(snapshot.domain, snapshot.rules_version).replace(".yaml", f"-{snapshot.slug}.yaml")
-    )
-
-
-def saved_markdown(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
-    blueprint = saved_blueprint(snapshot)
-    return _markdown(
-        request,
-        blueprint,
-        snapshot.document,
-        f"{snapshot.domain}-design-{snapshot.slug}.md",
-        snapshot=snapshot,
-        changeable=False,
-    )
-
-
-def saved_json(snapshot: Snapshot) -> dict:
-    return {
-        "slug": snapshot.slug,
-        "kind": snapshot.kind,
-        "blueprint": snapshot.domain,
-        "created": snapshot.created.isoformat(),
-        "rules_version": snapshot.rules_version,
-        "answers": dict(snapshot.answers),
-        "result": snapshot.document,
-    }
-
-
-def _chosen_name(decision: dict | None) -> str:
-    if decision is None:
-        return "not in the design"
-    if decision["status"] == "skipped":
-        return "not needed"
-    return decision["chosen"]["name"] if decision.get("chosen") else "not decided"
-
-
-def design_documents_compare(saved: dict, current: dict) -> dict:
-    """What today's rules change in a saved design: each decision's choice then and now, and the findings."""
-    then = {d["domain"]: d for d in saved["decisions"]}
-    now = {d["domain"]: d for d in current["decisions"]}
-    rows = []
-    for domain_id in dict.fromkeys([*then, *now]):
-        title = (now.get(domain_id) or then[domain_id])["title"]
-        was, is_ = _chosen_name(then.get(domain_id)), _chosen_name(now.get(domain_id))
-        rows.append({"title": title, "then": was, "now": is_, "changed": was != is_})
-    found_then = {f["id"]: f for f in saved["findings"]}
-    found_now = {f["id"]: f for f in current["findings"]}
-    return {
-        "decisions": rows,
-        "changed": any(row["changed"] for row in rows),
-        "findings_appeared": [f for i, f in found_now.items() if i not in found_then],
-        "findings_gone": [f for i, f in found_then.items() if i not in found_now],
-    }
-
-
-def saved_compare(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
-    book = rulebook()
-    blueprint = saved_blueprint(snapshot)
-    comparison, problem, continue_url = None, None, None
-    if blueprint is None:
-        problem = f"Today's rules no longer have the '{snapshot.domain}' design guide."
-    else:
-        try:
-            answers = design_answers_parse(book, blueprint, dict(snapshot.answers))
-        except AnswerError as error:
-            problem = f"Today's rules can no longer read these answers: {error.detail}."
-        else:
-            design = design_evaluate(book, blueprint, answers, rules_version=book.version)
-            if design.complete:
-                comparison = design_documents_compare(snapshot.document, design_result_build(rulebook(), design))
-            else:
-                continue_url = _url("design", blueprint.id, design.answers)
-    return render(
-        request,
-        "advisor/design_compare.html",
-        {**_common(blueprint), "snapshot": snapshot, "comparison": comparison, "problem": problem, "continue_url": continue_url},
-    )
 
 
 # JSON API ---------------------------------------------------------------------

@@ -169,3 +169,30 @@ def design_result_build(book, design: Design) -> dict[str, Any]:
         "severities": {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITIES},
         "document": design_document(design, alternatives=alternatives),
     }
+
+
+def _chosen_name(decision: dict | None) -> str:
+    if decision is None:
+        return "not in the design"
+    if decision["status"] == "skipped":
+        return "not needed"
+    return decision["chosen"]["name"] if decision.get("chosen") else "not decided"
+
+
+def design_documents_compare(saved: dict, current: dict) -> dict:
+    """What today's rules change in a saved design: each decision's choice then and now, and the findings."""
+    then = {d["domain"]: d for d in saved["decisions"]}
+    now = {d["domain"]: d for d in current["decisions"]}
+    rows = []
+    for domain_id in dict.fromkeys([*then, *now]):
+        title = (now.get(domain_id) or then[domain_id])["title"]
+        was, is_ = _chosen_name(then.get(domain_id)), _chosen_name(now.get(domain_id))
+        rows.append({"title": title, "then": was, "now": is_, "changed": was != is_})
+    found_then = {f["id"]: f for f in saved["findings"]}
+    found_now = {f["id"]: f for f in current["findings"]}
+    return {
+        "decisions": rows,
+        "changed": any(row["changed"] for row in rows),
+        "findings_appeared": [f for i, f in found_now.items() if i not in found_then],
+        "findings_gone": [f for i, f in found_then.items() if i not in found_now],
+    }
