@@ -70,6 +70,11 @@ def test_walk_a_design_with_javascript(live_server, watched: Page, size):  # noq
     expect(page).to_have_url(f"{live_server.url}/design/small-app/result?{QUERY}")
     expect(page.locator("h1")).to_have_text("Your design: Amazon RDS, Amazon EFS")
     expect(page.locator(".findings")).to_contain_text("Create an EFS mount target")
+    # On a phone the diagram keeps its size and scrolls in its frame: a line says so (hidden on a desktop).
+    if size == "phone":
+        expect(page.locator(".diagram-hint")).to_be_visible()
+    else:
+        expect(page.locator(".diagram-hint")).to_be_hidden()
     shot(page, f"design-result-{size}")
     save_and_open(page)
     expect(page.locator("h1")).to_have_text("Your design: Amazon RDS, Amazon EFS")
