@@ -66,6 +66,15 @@ def condition_questions(condition: Condition) -> tuple[str, ...]:
 # The rule book ------------------------------------------------------------
 
 
+def index_by_id[T](items: tuple[T, ...]) -> dict[str, T]:
+    """Items by their id, for lookups on every request; the first of a duplicated id wins, as a scan
+    would find it (check_rules reports the duplicate)."""
+    found: dict[str, T] = {}
+    for item in items:
+        found.setdefault(item.id, item)
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     id: str
@@ -91,10 +100,7 @@ class Question:
     _choice_by_id: dict[str, Choice] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        by_id: dict[str, Choice] = {}
-        for choice in self.choices:
-            by_id.setdefault(choice.id, choice)  # the first of a duplicated id wins, as a scan would find it
-        object.__setattr__(self, "_choice_by_id", by_id)
+        object.__setattr__(self, "_choice_by_id", index_by_id(self.choices))
 
     def choice(self, choice_id: str) -> Choice | None:
         return self._choice_by_id.get(choice_id)
@@ -216,10 +222,7 @@ class RuleBook:
     _domain_by_id: dict[str, Domain] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        by_id: dict[str, Domain] = {}
-        for domain in self.domains:
-            by_id.setdefault(domain.id, domain)  # the first of a duplicated id wins, as a scan would find it
-        object.__setattr__(self, "_domain_by_id", by_id)
+        object.__setattr__(self, "_domain_by_id", index_by_id(self.domains))
 
     def domain(self, domain_id: str) -> Domain | None:
         return self._domain_by_id.get(domain_id)
