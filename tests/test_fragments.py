@@ -136,3 +136,26 @@ def test_design_parts_are_the_fragments_that_apply_with_arrows_only_between_pres
     endpoint = next(p for p in parts if p.id == "s3-gateway-endpoint")
     assert (endpoint.finding, endpoint.decision) == ("s3-gateway-endpoint", None)  # a finding's part
     assert design_parts(book, design) == parts  # pure and stable
+
+
+def _example_design(book, example_id: str):
+    blueprint = book.blueprint("web-application")
+    example = next(e for e in blueprint.examples if e.id == example_id)
+    return design_evaluate(book, blueprint, design_answers_parse(book, blueprint, dict(example.answers)), rules_version=book.version)
+
+
+@pytest.mark.parametrize(
+    ("example_id", "function", "in_vpc"),
+    [("serverless-api", "app-function-lambda-no-vpc", False), ("serverless-api-with-postgres", "app-function-lambda", True)],
+)
+def test_a_function_joins_the_vpc_only_when_something_it_uses_lives_there(example_id, function, in_vpc):
+    # Review 2, item 1: DynamoDB and internet calls need no VPC; a PostgreSQL database in the data subnets does.
+    book = rulebook_load(ROOT / "rules")
+    design = _example_design(book, example_id)
+    parts = {p.id: p for p in design_parts(book, design)}
+    assert function in parts
+    assert {"app-function-lambda", "app-function-lambda-no-vpc"} - {function} & set(parts) == set()
+    assert (parts[function].place == "app") is in_vpc
+    assert ("nat-gateway" in parts) is in_vpc
+    fragment = next(f for f in book.fragments if f.id == function)
+    assert ("VpcConfig" in fragment.resources["AppFunction"]["Properties"]) is in_vpc
