@@ -167,13 +167,14 @@ def test_global_accelerator_is_built_in_front_of_an_alb_with_its_waf():
     book = rulebook_load(ROOT / "rules")
     design = _example_design(book, "global-ticket-shop")
     parts = {p.id: p for p in design_parts(book, design)}
-    assert {"global-accelerator", "alb", "waf", "dns-alias"} <= set(parts)
+    assert {"global-accelerator", "alb", "waf", "dns-alias-accelerator"} <= set(parts)
     assert ("alb", "TCP 80/443") in parts["global-accelerator"].connects
     assert parts["alb"].finding == "global-accelerator-alb-endpoint"
     template = yaml.safe_load(design_template(book, design, design_url="https://example.com/d"))
     resources = template["Resources"]
     endpoint = resources["AcceleratorEndpointGroup"]["Properties"]["EndpointConfigurations"][0]
     assert endpoint == {"EndpointId": {"Ref": "AppLoadBalancer"}, "ClientIPPreservationEnabled": True}
+    assert "dns-alias" not in {p.id for p in design_parts(book, design)}
     assert resources["AliasRecord"]["Properties"]["AliasTarget"]["DNSName"] == {"Fn::GetAtt": ["Accelerator", "DnsName"]}
     assert resources["WebAclAssociation"]["Properties"]["ResourceArn"] == {"Ref": "AppLoadBalancer"}
 
