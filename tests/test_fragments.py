@@ -5,10 +5,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from advisor.engine import RuleBookError, rulebook_load
 from advisor.engine.check import rulebook_check
-from advisor.engine.design import design_answers_parse, design_evaluate
+from advisor.engine.design import design_answers_parse, design_evaluate, design_template
 from advisor.engine.design.parts import BASE_FRAGMENT, design_parts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,3 +137,57 @@ def test_design_parts_are_the_fragments_that_apply_with_arrows_only_between_pres
     endpoint = next(p for p in parts if p.id == "s3-gateway-endpoint")
     assert (endpoint.finding, endpoint.decision) == ("s3-gateway-endpoint", None)  # a finding's part
     assert design_parts(book, design) == parts  # pure and stable
+
+
+def _example_design(book, example_id: str):
+    blueprint = book.blueprint("web-application")
+    example = next(e for e in blueprint.examples if e.id == example_id)
+    return design_evaluate(book, blueprint, design_answers_parse(book, blueprint, dict(example.answers)), rules_version=book.version)
+
+
+@pytest.mark.parametrize(
+    ("example_id", "function", "in_vpc"),
+    [("serverless-api", "app-function-lambda-no-vpc", False), ("serverless-api-with-postgres", "app-function-lambda", True)],
+)
+def test_a_function_joins_the_vpc_only_when_something_it_uses_lives_there(example_id, function, in_vpc):
+    # Review 2, item 1: DynamoDB and internet calls need no VPC; a PostgreSQL database in the data subnets does.
+    book = rulebook_load(ROOT / "rules")
+    design = _example_design(book, example_id)
+    parts = {p.id: p for p in design_parts(book, design)}
+    assert function in parts
+    assert {"app-function-lambda", "app-function-lambda-no-vpc"} - {function} & set(parts) == set()
+    assert (parts[function].place == "app") is in_vpc
+    assert ("nat-gateway" in parts) is in_vpc
+    fragment = next(f for f in book.fragments if f.id == function)
+    assert ("VpcConfig" in fragment.resources["AppFunction"]["Properties"]) is in_vpc
+
+
+def test_global_accelerator_is_built_in_front_of_an_alb_with_its_waf():
+    # Review 2, item 2: the ALB and the WAF used to vanish when Global Accelerator was chosen.
+    book = rulebook_load(ROOT / "rules")
+    design = _example_design(book, "global-ticket-shop")
+    parts = {p.id: p for p in design_parts(book, design)}
+    assert {"global-accelerator", "alb", "waf", "dns-alias-accelerator"} <= set(parts)
+    assert ("alb", "TCP 80/443") in parts["global-accelerator"].connects
+    assert parts["alb"].finding == "global-accelerator-alb-endpoint"
+    template = yaml.safe_load(design_template(book, design, design_url="https://example.com/d"))
+    resources = template["Resources"]
+    endpoint = resources["AcceleratorEndpointGroup"]["Properties"]["EndpointConfigurations"][0]
+    assert endpoint == {"EndpointId": {"Ref": "AppLoadBalancer"}, "ClientIPPreservationEnabled": True}
+    assert "dns-alias" not in {p.id for p in design_parts(book, design)}
+    assert resources["AliasRecord"]["Properties"]["AliasTarget"]["DNSName"] == {"Fn::GetAtt": ["Accelerator", "DnsName"]}
+    assert resources["WebAclAssociation"]["Properties"]["ResourceArn"] == {"Ref": "AppLoadBalancer"}
+
+
+def test_containers_in_isolated_subnets_get_the_endpoints_an_image_pull_needs():
+    # Review 2, item 4: ECR's two APIs and Logs as interface endpoints, the image layers through S3's gateway endpoint.
+    book = rulebook_load(ROOT / "rules")
+    design = _example_design(book, "catalogue-behind-cloudfront-no-igw")
+    assert {"ecr-endpoints", "s3-gateway-endpoint"} <= {p.id for p in design_parts(book, design)}
+    resources = yaml.safe_load(design_template(book, design, design_url="https://example.com/d"))["Resources"]
+    services = {
+        r["Properties"]["ServiceName"]["Fn::Sub"].rsplit(".", 1)[-1]
+        for r in resources.values()
+        if r["Type"] == "AWS::EC2::VPCEndpoint" and "Fn::Sub" in r["Properties"]["ServiceName"]
+    }
+    assert {"api", "dkr", "logs", "s3"} <= services
