@@ -191,3 +191,27 @@ def test_containers_in_isolated_subnets_get_the_endpoints_an_image_pull_needs():
         if r["Type"] == "AWS::EC2::VPCEndpoint" and "Fn::Sub" in r["Properties"]["ServiceName"]
     }
     assert {"api", "dkr", "logs", "s3"} <= services
+
+
+def test_a_chosen_service_the_starter_does_not_build_is_still_drawn_where_its_entry_places_it(rules):
+    # CloudFront with a VPC origin is not built; the diagram used to show a design with no front door.
+    book = rulebook_load(ROOT / "rules")
+    design = _example_design(book, "catalogue-behind-cloudfront-no-igw")
+    tile = next(p for p in design_parts(book, design) if p.decision == "load-balancer")
+    assert (tile.id, tile.label, tile.place) == ("not-built-load-balancer", "Amazon CloudFront with a VPC origin", "global")
+    assert "does not build it" in tile.role
+    assert not tile.placeholder  # decided, only not built: a plain tile, not an "Undecided" one
+    template = design_template(book, design, design_url="https://example.com/d")
+    assert "CloudFront" not in "".join(yaml.safe_load(template)["Resources"])  # drawn, never built
+    # Without a place in its not_built entry, a chosen service is not drawn.
+    text = (rules / "fragments" / "not-built.yaml").read_text()
+    start = text.index("    candidates: [cloudfront_vpc_origin]\n")
+    (rules / "fragments" / "not-built.yaml").write_text(text[:start] + text[start:].replace("    place: global\n", "", 1))
+    unplaced = rulebook_load(rules)
+    unplaced_design = _example_design(unplaced, "catalogue-behind-cloudfront-no-igw")
+    assert all(p.decision != "load-balancer" for p in design_parts(unplaced, unplaced_design))
+
+
+def test_a_not_built_place_must_be_a_place(rules):
+    edit(rules, "not-built.yaml", "    place: global\n", "    place: sky\n")
+    assert any("not-built.yaml" in p and "sky" in p for p in problems(rules))

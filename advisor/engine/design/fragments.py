@@ -92,7 +92,7 @@ def _not_built(entries: list[dict], part: _Part, domains: dict[str, m.Domain], p
                     f"candidates: {', '.join(c.id for c in domain.candidates)}",
                 )
                 continue
-            found.append(NotBuilt(domain.id, candidate_id, entry["reason"], part.at("not_built", i)))
+            found.append(NotBuilt(domain.id, candidate_id, entry["reason"], part.at("not_built", i), entry.get("place")))
     return found
 
 

@@ -24,6 +24,7 @@ FINDING_PREFIX = "finding:"  # a fragment condition's fact key for "this finding
 BASE_FRAGMENT = "vpc"  # always in, always first
 CATEGORIES = ("networking", "compute", "database", "storage", "security", "dns", "management")
 PLACES = ("public", "app", "data", "vpc", "vpc-border", "region", "global")
+TIER_PLACES = frozenset({"public", "app", "data"})  # inside each Availability Zone's subnets
 
 # Where an undecided decision's placeholder is drawn (its service would sit there).
 _PLACEHOLDER_AT = {
@@ -127,6 +128,7 @@ class NotBuilt:
     candidate: str | None
     reason: str
     location: str = ""
+    place: str | None = None  # where the diagram draws the chosen candidate as a dashed tile; None: not drawn
 
 
 def design_facts(design: Design) -> dict[str, str]:
@@ -185,13 +187,47 @@ def undecided(design: Design) -> tuple:
     return tuple(found)
 
 
+NOT_BUILT_ROLE = "chosen; the starter does not build it (see the template's notes)"
+
+
+def _not_built_parts(book: RuleBook, design: Design, parts: list[Part]) -> list[Part]:
+    """A tile for each chosen service the starter leaves out and its not_built entry places,
+    so the diagram still shows the design's front door or database (CloudFront, EKS, MemoryDB…)."""
+    drawn = {part.decision for part in parts}
+    found = []
+    for outcome in design.decisions:
+        if outcome.chosen is None or outcome.domain.id in drawn or outcome.domain.id not in _PLACEHOLDER_AT:
+            continue
+        entry = next((n for n in book.not_built if n.domain == outcome.domain.id and n.candidate in (outcome.chosen.id, None)), None)
+        if entry is None or entry.place is None:
+            continue
+        found.append(
+            Part(
+                id=f"not-built-{outcome.domain.id}",
+                label=outcome.chosen.name,
+                role=NOT_BUILT_ROLE,
+                category=_PLACEHOLDER_AT[outcome.domain.id][0],
+                place=entry.place,
+                per_az=False,
+                spans_azs=entry.place in TIER_PLACES,  # drawn once across both zones, as a built one is
+                connects=(),
+                decision=outcome.domain.id,
+                finding=None,
+                # A plain tile, as the Image Builder pipeline's: decided, only not built (its role says so).
+            )
+        )
+    return found
+
+
 def design_parts(book: RuleBook, design: Design) -> tuple[Part, ...]:
-    """Every part of the design, base network first, then the fragments in rule-book order,
+    """Every part of the design, base network first, then the fragments in rule-book order, then a
+    tile for each chosen service the starter does not build (where its not_built entry says),
     then a placeholder for each infrastructure decision not decided yet."""
     facts = design_facts(design)
     fragments = tuple(f for f in book.fragments if f.when is None or truth(f.when, facts) is True)
     present = frozenset(f.id for f in fragments)
     parts = [f.part(present, facts) for f in fragments]
+    parts += _not_built_parts(book, design, parts)
     for outcome in undecided(design):
         category, place = _PLACEHOLDER_AT[outcome.domain.id]
         parts.append(
