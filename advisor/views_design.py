@@ -181,7 +181,6 @@ def design_questionnaire(request: HttpRequest, blueprint_id: str) -> HttpRespons
                 "group": group or blueprint.title,
                 "text": asked.text,
                 "label": asked.choice(choice_id).label,
-                "change_url": change_urls[answered_key],
             }
         )
     context = {
@@ -194,6 +193,9 @@ def design_questionnaire(request: HttpRequest, blueprint_id: str) -> HttpRespons
         "hidden_before": canonical[:at],
         "hidden_after": canonical[at + 1 :] if edit else (),
         "answered": rows,
+        # Each Change button submits this one form with edit=<key> (as on the result page): a link
+        # per answer repeated every answer, and a late step was two thirds links.
+        "change_form": {"action": url_path("design", blueprint.id), "fields": _hidden_fields(canonical)},
         "position": position,
         "done": settled,
         "total": total,

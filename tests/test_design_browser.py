@@ -124,6 +124,27 @@ def test_walk_a_design_without_javascript(live_server, browser, size):
     context.close()
 
 
+@pytest.mark.parametrize("javascript", [True, False])
+def test_change_an_earlier_answer_mid_questionnaire(live_server, browser, javascript):
+    # The answered list's Change buttons submit one hidden form of every answer with edit=<key>:
+    # with JavaScript an htmx step (the page stays), without it a plain GET, to the same URL.
+    context = browser.new_context(java_script_enabled=javascript, viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/design/small-app/?files=shared&database.purpose=app&database.data_shape=tables")
+    if javascript:
+        page.evaluate("window.stillThisPage = true")
+    page.get_by_role("button", name="Change your answer to “What is the database for?”").click()
+    expect(page).to_have_url(
+        f"{live_server.url}/design/small-app/?files=shared&database.purpose=app&database.data_shape=tables&edit=database.purpose"
+    )
+    expect(page.locator("h1")).to_have_text("What is the database for?")
+    expect(page.locator("#database--purpose-app")).to_be_checked()
+    if javascript:
+        assert page.evaluate("window.stillThisPage === true"), "the change reloaded the page"
+        expect(page).to_have_title("What is the database for? — Which database? — A small application")
+    context.close()
+
+
 def test_design_in_dark_mode(live_server, browser):
     context = browser.new_context(color_scheme="dark", viewport=DESKTOP)
     page = context.new_page()
