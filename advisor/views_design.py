@@ -230,7 +230,6 @@ def _result_context(blueprint: Blueprint | None, document: dict, *, changeable: 
         "result": document,
         "answers_query": _query(answers),
         "chosen_names": _chosen_names(document),
-        "changeable": changeable,
         "change_form": {"action": url_path("design", blueprint.id), "fields": _hidden_fields(answers)} if changeable else None,
         "findings_by_severity": [(title, found) for title, found in findings if found],
         "decision_cards": [_decision_card(d, changeable) for d in document["decisions"]],

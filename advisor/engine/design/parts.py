@@ -128,7 +128,7 @@ class NotBuilt:
     candidate: str | None
     reason: str
     location: str = ""
-    place: str | None = None  # where the diagram draws the chosen candidate as a dashed tile; None: not drawn
+    place: str | None = None  # where the diagram draws the chosen candidate as a tile; None: not drawn
 
 
 def design_facts(design: Design) -> dict[str, str]:
