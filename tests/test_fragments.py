@@ -215,3 +215,15 @@ def test_a_chosen_service_the_starter_does_not_build_is_still_drawn_where_its_en
 def test_a_not_built_place_must_be_a_place(rules):
     edit(rules, "not-built.yaml", "    place: global\n", "    place: sky\n")
     assert any("not-built.yaml" in p and "sky" in p for p in problems(rules))
+
+
+def test_the_internet_gateway_is_drawn_in_front_of_an_internet_facing_load_balancer_and_behind_the_nats():
+    # The base network builds it; the diagram used to leave it out, so requests came from nowhere.
+    book = rulebook_load(ROOT / "rules")
+    parts = {p.id: p for p in design_parts(book, _example_design(book, "notes-lab"))}
+    assert ("alb", "HTTP(S)") in parts["internet-gateway"].connects
+    assert ("internet-gateway", "outbound") in parts["nat-gateway"].connects
+    assert parts["internet-gateway"].place == "vpc-border"
+    assert not next(f for f in book.fragments if f.id == "internet-gateway").resources  # drawn, built by vpc.yaml
+    # Behind Global Accelerator, requests reach the ALB through the accelerator, not the gateway.
+    assert "internet-gateway" not in {p.id for p in design_parts(book, _example_design(book, "global-ticket-shop"))}
