@@ -67,10 +67,9 @@ def _url(name: str, blueprint_id: str, answers) -> str:
     return url_path(name, blueprint_id) + (f"?{query}" if query else "")
 
 
-def _edit_urls(blueprint_id: str, answers) -> dict[str, str]:
-    """The questionnaire showing each answered question again ("Change", "Back")."""
-    start = _url("design", blueprint_id, answers) + ("&" if answers else "?")
-    return {key: f"{start}{EDIT_PARAM}={key}" for key, _ in answers}
+def _edit_url(blueprint_id: str, answers, key: str) -> str:
+    """The questionnaire showing an answered question again, every answer kept ("Back", an edit step's own URL)."""
+    return _url("design", blueprint_id, [*answers, (EDIT_PARAM, key)])
 
 
 def _common(blueprint: Blueprint | None = None) -> dict:
@@ -147,8 +146,7 @@ def design_questionnaire(request: HttpRequest, blueprint_id: str) -> HttpRespons
     edit = request.GET.get(EDIT_PARAM)
     if edit is not None and edit not in keys:
         edit = None  # nothing to change there (any more): just continue
-    change_urls = _edit_urls(blueprint.id, canonical)
-    url = change_urls[edit] if edit else _url("design", blueprint.id, canonical)
+    url = _edit_url(blueprint.id, canonical, edit) if edit else _url("design", blueprint.id, canonical)
     if list(raw.items()) != list(canonical) or (edit is None and EDIT_PARAM in request.GET):
         return redirect(url)
 
@@ -201,7 +199,7 @@ def design_questionnaire(request: HttpRequest, blueprint_id: str) -> HttpRespons
         "total": total,
         "sketch": _sketch(design),
         "restart_url": url_path("design", blueprint.id),
-        "back_url": change_urls[previous[-1]] if previous else None,
+        "back_url": _edit_url(blueprint.id, canonical, previous[-1]) if previous else None,
         "htmx_fragment": is_htmx,
     }
     if is_htmx:

@@ -77,19 +77,32 @@ def _expect(holds: bool, problem: str) -> None:
         raise SystemExit(f"bench: {problem}")
 
 
+def _expect_pages_and_fragments(base: str, paths: list[str], steps: list[str]) -> None:
+    """Measure what we mean to: every URL a 200 page, every step an htmx fragment (not a redirect)."""
+    for path in paths:
+        status, _, _ = http.fetch(base, path)
+        _expect(status == 200, f"{path} answered {status}, not 200")
+    for path in steps:
+        status, _, body = http.fetch(base, path, {"HX-Request": "true"})
+        _expect(status == 200 and b"<html" not in body, f"{path} answered {status}, not a fragment")
+
+
+def _conditional_headers(base: str, path: str) -> dict[str, str]:
+    """If-None-Match with the page's gzip representation's ETag, checked to get a 304."""
+    _, headers, _ = http.fetch(base, path, http.LOAD_HEADERS)
+    conditional = {"If-None-Match": headers["ETag"]}
+    status, _, _ = http.fetch(base, path, {**http.LOAD_HEADERS, **conditional})
+    _expect(status == 304, f"a conditional GET of {path} answered {status}, not 304")
+    return conditional
+
+
 def http_figures() -> None:
     paths = http.result_paths(PATHS)
     steps = step_paths(paths)
     htmx = {"HX-Request": "true"}
 
     with http.server(result_cache=False) as base:
-        # Measure what we mean to: every URL a 200 page, every step a fragment (not a redirect).
-        for path in paths:
-            status, _, _ = http.fetch(base, path)
-            _expect(status == 200, f"{path} answered {status}, not 200")
-        for path in steps:
-            status, _, body = http.fetch(base, path, htmx)
-            _expect(status == 200 and b"<html" not in body, f"{path} answered {status}, not a fragment")
+        _expect_pages_and_fragments(base, paths, steps)
         load("http_result_cold", *http.paired(base, paths, rounds=ROUNDS, seconds=SECONDS))
         load("http_htmx_step", *http.paired(base, steps, rounds=ROUNDS, seconds=SECONDS, headers=htmx))
         raw, compressed = http.page_weight(base, paths[0])
@@ -100,10 +113,7 @@ def http_figures() -> None:
         http.wrk(base, paths, seconds=3)  # warm-up: each worker keeps each page
         load("http_result_warm", *http.paired(base, paths, rounds=ROUNDS, seconds=SECONDS))
         load("http_result_repeated", *http.paired(base, paths[:1], rounds=ROUNDS, seconds=SECONDS))
-        _, headers, _ = http.fetch(base, paths[0], http.LOAD_HEADERS)  # the gzip representation's ETag
-        conditional = {"If-None-Match": headers["ETag"]}
-        status, _, _ = http.fetch(base, paths[0], {**http.LOAD_HEADERS, **conditional})
-        _expect(status == 304, f"a conditional GET answered {status}, not 304")
+        conditional = _conditional_headers(base, paths[0])
         load("http_not_modified", *http.paired(base, paths[:1], rounds=ROUNDS, seconds=SECONDS, headers=conditional))
         rss = [http.rss_mib(pid) for pid in http.worker_pids(base)]
         say("rss_per_worker_max", max(rss), "MiB")
@@ -130,12 +140,7 @@ def design_figures() -> None:
     first_rounds = [unseen[i * FIRST_VISIT_PER_ROUND : (i + 1) * FIRST_VISIT_PER_ROUND] for i in range(FIRST_VISIT_ROUNDS)]
     htmx = {"HX-Request": "true"}
     with http.server(result_cache=False) as base:
-        for path in paths:
-            status, _, _ = http.fetch(base, path)
-            _expect(status == 200, f"{path} answered {status}, not 200")
-        for path in steps:
-            status, _, body = http.fetch(base, path, htmx)
-            _expect(status == 200 and b"<html" not in body, f"{path} answered {status}, not a fragment")
+        _expect_pages_and_fragments(base, paths, steps)
         load("http_design_result_cold", *http.paired(base, paths, rounds=ROUNDS, seconds=SECONDS))
         load("http_design_htmx_step", *http.paired(base, steps, rounds=ROUNDS, seconds=SECONDS, headers=htmx))
         load("http_design_result_first_visit", *http.paired_rounds(base, first_rounds, seconds=SECONDS, page_seconds=1))
@@ -144,10 +149,7 @@ def design_figures() -> None:
     with http.server(result_cache=True) as base:
         http.wrk(base, paths, seconds=3)  # warm-up
         load("http_design_result_warm", *http.paired(base, paths, rounds=ROUNDS, seconds=SECONDS))
-        _, headers, _ = http.fetch(base, paths[0], http.LOAD_HEADERS)
-        conditional = {"If-None-Match": headers["ETag"]}
-        status, _, _ = http.fetch(base, paths[0], {**http.LOAD_HEADERS, **conditional})
-        _expect(status == 304, f"a conditional GET of a design answered {status}, not 304")
+        conditional = _conditional_headers(base, paths[0])
         load("http_design_not_modified", *http.paired(base, paths[:1], rounds=ROUNDS, seconds=SECONDS, headers=conditional))
 
 
